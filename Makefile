@@ -1,0 +1,75 @@
+# 红寺堡教育帮扶门户 — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Where the PostgreSQL run of the database-specific tests goes; pytest-django creates and
+# drops test_<name> there. Trust auth on the local server needs no password.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hongsibu_portal
+export TEST_DATABASE_URL
+
+.DEFAULT_GOAL := help
+.PHONY: help install run serve migrate demo test lint format check pytest pytest-postgres publish-scheduled clean
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the portal with its development tools
+
+migrate: $(STAMP) ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+demo: migrate ## Load the demo content and accounts (safe to run again)
+	$(PY) manage.py load_initial_data --demo-accounts
+
+run: demo ## Set everything up and serve the demo portal on http://127.0.0.1:8000
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: $(STAMP) ## Serve without migrating or loading anything
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: lint check pytest pytest-postgres ## Run everything CI runs: lint, checks, tests on SQLite and PostgreSQL
+
+lint: $(STAMP) ## ruff: lint and formatting
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP) ## ruff: fix what can be fixed and format
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: $(STAMP) ## Django system checks; fail on model changes without a migration
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+pytest: $(STAMP) ## The whole test suite on SQLite
+	env -u DATABASE_URL $(BIN)/pytest
+
+# Every test marked both_databases runs again on PostgreSQL. Locally an unreachable server
+# is reported and skipped; with REQUIRE_POSTGRES=1 (as .ci/run sets) it is a failure.
+pytest-postgres: $(STAMP) ## The database-specific tests again on PostgreSQL
+	@if $(PY) -c "import os, psycopg; psycopg.connect(os.environ['TEST_DATABASE_URL'], dbname='postgres', connect_timeout=5).close()" 2>/dev/null; then \
+		echo "== PostgreSQL at $(TEST_DATABASE_URL): running the database-specific tests"; \
+		DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m both_databases; rc=$$?; \
+		if [ $$rc -eq 5 ]; then echo "== no test is marked both_databases"; fi; \
+		exit $$rc; \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
+		echo "== PostgreSQL is required but does not answer at $(TEST_DATABASE_URL)"; exit 1; \
+	else \
+		echo "== PostgreSQL does not answer at $(TEST_DATABASE_URL): PostgreSQL run skipped"; \
+	fi
+
+publish-scheduled: $(STAMP) ## Publish and unpublish pages whose scheduled time has come (cron: every 5 min)
+	$(PY) manage.py publish_scheduled
+
+clean: ## Remove the virtualenv, database, media and caches
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,202 @@
+"""Builds the demo portal from the plan. Every step creates only what is missing, so running
+the loader again changes nothing, and never overwrites what an editor has since changed."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from wagtail.models import Page, Site
+
+from content import models as content_models
+from content.demo import reference, site_pages
+from content.models import (
+    Grade,
+    Level,
+    Person,
+    ResourceType,
+    ResponsibleUnit,
+    School,
+    Stage,
+    StandardPage,
+    Subject,
+    TextbookEdition,
+)
+from home.models import HomePage, KeyFigure
+from portal.models import PortalSettings
+
+
+class DemoLoader:
+    def __init__(self, demo_accounts=False):
+        self.demo_accounts = demo_accounts
+        self.created = {}
+
+    def _count(self, label, created):
+        if created:
+            self.created[label] = self.created.get(label, 0) + 1
+
+    @transaction.atomic
+    def run(self):
+        self.load_reference_data()
+        self.load_people()
+        home = self.load_page_tree()
+        self.load_site(home)
+        if self.demo_accounts:
+            self.load_accounts()
+        return self.created
+
+    # Reference data -----------------------------------------------------------------
+
+    def _ensure(self, model, slug, **defaults):
+        obj, created = model.objects.get_or_create(slug=slug, defaults=defaults)
+        self._count(model._meta.verbose_name, created)
+        return obj
+
+    def load_reference_data(self):
+        for order, school in enumerate(reference.SCHOOLS):
+            fields = {k: v for k, v in school.items() if k != "slug"}
+            self._ensure(School, school["slug"], sort_order=order, **fields)
+
+        schools = {s.slug: s for s in School.objects.all()}
+        for order, (slug, name, short, kind, school) in enumerate(reference.RESPONSIBLE_UNITS):
+            self._ensure(
+                ResponsibleUnit,
+                slug,
+                name=name,
+                short_name=short,
+                kind=kind,
+                school=schools.get(school),
+                sort_order=order,
+            )
+
+        for order, (slug, name) in enumerate(reference.STAGES):
+            self._ensure(Stage, slug, name=name, sort_order=order)
+        stages = {s.slug: s for s in Stage.objects.all()}
+
+        for order, (slug, name, kind, stage_slugs) in enumerate(reference.SUBJECTS):
+            exists = Subject.objects.filter(slug=slug).exists()
+            subject = self._ensure(Subject, slug, name=name, kind=kind, sort_order=order)
+            if not exists:
+                subject.stages.set([stages[s] for s in stage_slugs])
+
+        for order, (slug, name, stage) in enumerate(reference.GRADES):
+            self._ensure(Grade, slug, name=name, stage=stages[stage], sort_order=order)
+
+        for order, (slug, name, publisher) in enumerate(reference.TEXTBOOK_EDITIONS):
+            self._ensure(TextbookEdition, slug, name=name, publisher=publisher, sort_order=order)
+
+        for order, (slug, name, description) in enumerate(reference.RESOURCE_TYPES):
+            self._ensure(ResourceType, slug, name=name, description=description, sort_order=order)
+
+        for order, (slug, name, description) in enumerate(reference.LEVELS):
+            self._ensure(Level, slug, name=name, description=description, sort_order=order)
+
+    def load_people(self):
+        schools = {s.slug: s for s in School.objects.all()}
+        subjects = {s.slug: s for s in Subject.objects.all()}
+        for name, kind, school, unit, position, subject_slugs, bio in reference.PEOPLE:
+            school_obj = schools.get(school)
+            if Person.objects.filter(name=name, kind=kind, school=school_obj).exists():
+                continue
+            person = Person(
+                name=name,
+                kind=kind,
+                school=school_obj,
+                sending_unit=unit,
+                position=position,
+                biography=f"{bio}（演示数据）",
+            )
+            person.full_clean()
+            person.save()
+            person.subjects.set([subjects[s] for s in subject_slugs])
+            person.save_revision(log_action=True).publish()
+            self._count(Person._meta.verbose_name, True)
+
+    # Pages --------------------------------------------------------------------------
+
+    def _publish_child(self, parent, page):
+        parent.add_child(instance=page)
+        page.save_revision(log_action=True).publish()
+        self._count(page._meta.verbose_name, True)
+        return page
+
+    def load_page_tree(self):
+        home = HomePage.objects.first()
+        if home is None:
+            home = self._create_home()
+        home = home.specific
+
+        for model_name, slug, title, summary, intro in site_pages.SECTIONS:
+            model = getattr(content_models, model_name)
+            if model.objects.exists():
+                continue
+            self._publish_child(
+                home,
+                model(
+                    title=title,
+                    slug=slug,
+                    listing_summary=summary,
+                    introduction=intro,
+                    show_in_menus=True,
+                ),
+            )
+
+        about = site_pages.ABOUT
+        if not home.get_children().filter(slug=about["slug"]).exists():
+            self._publish_child(home, StandardPage(show_in_menus=True, **about))
+        return home
+
+    def _create_home(self):
+        root = Page.get_first_root_node()
+        data = dict(site_pages.HOME)
+        figures = data.pop("key_figures")
+        # Wagtail's migrations leave a plain "Welcome to your new Wagtail site!" page where
+        # the home page belongs; it is replaced, never anything an editor has built.
+        for welcome in root.get_children().filter(slug=data["slug"]):
+            if welcome.specific_class is Page and welcome.is_leaf():
+                welcome.delete()
+        home = HomePage(
+            **data,
+            key_figures=[
+                KeyFigure(value=value, unit=unit, label=label, sort_order=order)
+                for order, (value, unit, label) in enumerate(figures)
+            ],
+        )
+        return self._publish_child(root, home)
+
+    def load_site(self, home):
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None:
+            site = Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
+                site_name=site_pages.SITE_NAME,
+            )
+            self._count(Site._meta.verbose_name, True)
+        elif site.root_page_id != home.pk or not site.site_name:
+            site.root_page = home
+            site.site_name = site.site_name or site_pages.SITE_NAME
+            site.save()
+            self._count(Site._meta.verbose_name, True)
+        _, created = PortalSettings.objects.get_or_create(
+            site=site, defaults=site_pages.PORTAL_SETTINGS
+        )
+        self._count(PortalSettings._meta.verbose_name, created)
+
+    # Accounts -----------------------------------------------------------------------
+
+    def load_accounts(self):
+        User = get_user_model()
+        for username, password, is_superuser, first_name, _description in site_pages.DEMO_ACCOUNTS:
+            if User.objects.filter(username=username).exists():
+                continue
+            user = User(
+                username=username,
+                first_name=first_name,
+                email=f"{username}@example.com",
+                is_staff=is_superuser,
+                is_superuser=is_superuser,
+            )
+            user.set_password(password)
+            user.save()
+            self._count("账号", True)

@@ -1,0 +1,68 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from content.models import BasePage, SectionIndexPage
+
+
+class HomePage(BasePage):
+    hero_title = models.CharField(_("主标题"), max_length=100)
+    hero_text = models.CharField(_("副标题"), max_length=255, blank=True)
+    introduction = RichTextField(
+        _("项目介绍"), blank=True, help_text=_("首页“关于项目”一节的正文。")
+    )
+
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel([FieldPanel("hero_title"), FieldPanel("hero_text")], heading=_("横幅")),
+        FieldPanel("introduction"),
+        InlinePanel("key_figures", heading=_("关键数字"), label=_("数字")),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("hero_text"),
+        index.SearchField("introduction"),
+    ]
+
+    template = "pages/home_page.html"
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "content.WorkshopIndexPage",
+        "content.ResourceIndexPage",
+        "content.RecordingIndexPage",
+        "content.ForumIndexPage",
+        "content.NewsIndexPage",
+        "content.ActivityIndexPage",
+        "content.StandardPage",
+    ]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("首页")
+        verbose_name_plural = _("首页")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        sections = self.get_children().live().public().type(SectionIndexPage).specific()
+        context["sections"] = sections
+        return context
+
+
+class KeyFigure(Orderable):
+    """A number from the plan shown on the home page, e.g. 19 项帮扶措施."""
+
+    page = ParentalKey(HomePage, related_name="key_figures", on_delete=models.CASCADE)
+    value = models.CharField(_("数字"), max_length=20)
+    unit = models.CharField(_("单位"), max_length=10, blank=True)
+    label = models.CharField(_("说明"), max_length=60)
+
+    panels = [FieldPanel("value"), FieldPanel("unit"), FieldPanel("label")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("关键数字")
+        verbose_name_plural = _("关键数字")

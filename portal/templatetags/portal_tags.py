@@ -1,0 +1,34 @@
+from django import template
+
+from wagtail.models import Page, Site
+
+register = template.Library()
+
+
+def _site_root(request):
+    site = Site.find_for_request(request) if request else None
+    return site.root_page if site else None
+
+
+@register.inclusion_tag("components/main_menu.html", takes_context=True)
+def main_menu(context):
+    request = context.get("request")
+    root = _site_root(request)
+    current = context.get("page")
+    items = root.get_children().live().public().in_menu() if root else Page.objects.none()
+    return {
+        "root": root,
+        "items": items,
+        "current_path": current.url_path if current else "",
+        "request": request,
+    }
+
+
+@register.inclusion_tag("components/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context):
+    page = context.get("page")
+    root = _site_root(context.get("request"))
+    if page is None or root is None or page.depth <= root.depth:
+        return {"ancestors": [], "page": page}
+    ancestors = page.get_ancestors().filter(depth__gte=root.depth)
+    return {"ancestors": ancestors, "page": page}
