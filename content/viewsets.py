@@ -21,6 +21,7 @@ class TaxonomyViewSet(SnippetViewSet):
     """Short, hand-ordered lists: drag to reorder, export to a spreadsheet, inspect."""
 
     sort_order_field = "sort_order"
+    list_per_page = 100  # a whole list on one page, so it can be reordered by dragging
     list_display = ["name", "slug"]
     list_export = ["name", "slug", "sort_order"]
     inspect_view_enabled = True
@@ -32,7 +33,8 @@ class SchoolViewSet(TaxonomyViewSet):
     icon = "home"
     list_display = ["name", "short_name", "kind", "role"]
     list_filter = ["kind", "role"]
-    list_export = ["name", "short_name", "slug", "kind", "role", "address"]
+    list_export = ["name", "short_name", "slug", "get_kind_display", "get_role_display", "address"]
+    export_headings = {"get_kind_display": _("类型"), "get_role_display": _("帮扶角色")}
 
 
 class ResponsibleUnitViewSet(TaxonomyViewSet):
@@ -40,7 +42,8 @@ class ResponsibleUnitViewSet(TaxonomyViewSet):
     icon = "group"
     list_display = ["name", "short_name", "kind", "school"]
     list_filter = ["kind"]
-    list_export = ["name", "short_name", "slug", "kind", "school"]
+    list_export = ["name", "short_name", "slug", "get_kind_display", "school"]
+    export_headings = {"get_kind_display": _("类别")}
 
 
 class StageViewSet(TaxonomyViewSet):
@@ -53,7 +56,8 @@ class SubjectViewSet(TaxonomyViewSet):
     icon = "doc-full"
     list_display = ["name", "kind", "slug"]
     list_filter = ["kind", "stages"]
-    list_export = ["name", "slug", "kind"]
+    list_export = ["name", "slug", "get_kind_display"]
+    export_headings = {"get_kind_display": _("类别")}
 
 
 class GradeViewSet(TaxonomyViewSet):
@@ -90,7 +94,8 @@ class PersonViewSet(SnippetViewSet):
     icon = "user"
     list_display = ["name", "kind", "school", "sending_unit", "position"]
     list_filter = ["kind", "school", "live"]
-    list_export = ["name", "kind", "school", "sending_unit", "position"]
+    list_export = ["name", "get_kind_display", "school", "sending_unit", "position"]
+    export_headings = {"get_kind_display": _("身份")}
     inspect_view_enabled = True
     copy_view_enabled = False
 

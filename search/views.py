@@ -4,13 +4,13 @@ from django.template.response import TemplateResponse
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page
 
-# Long enough for any real question; a longer string is cut rather than refused.
-MAX_QUERY_LENGTH = 200
+from search.query import clean_query
+
 RESULTS_PER_PAGE = 10
 
 
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    query = clean_query(request.GET.get("q", ""))
     results = Page.objects.none()
     if query:
         results = Page.objects.live().public().specific().search(query)

@@ -1,0 +1,14 @@
+import re
+
+# Long enough for any real question; a longer string is cut rather than refused.
+MAX_QUERY_LENGTH = 200
+
+# Control characters (NUL above all: PostgreSQL refuses it in text) never belong in a query.
+# Double quotes are dropped too: the database backend wraps every term in "..." for SQLite
+# FTS5 without doubling quotes inside it, so one stray quote broke the MATCH expression.
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f"]')
+
+
+def clean_query(raw):
+    """The visitor's query as it is safe to search for, whatever they typed."""
+    return " ".join(_UNSAFE.sub(" ", raw or "").split())[:MAX_QUERY_LENGTH].strip()
