@@ -17,10 +17,3 @@ def demo_site(db):
     from home.models import HomePage
 
     return HomePage.objects.get()
-
-
-@pytest.fixture
-def admin_client(client, django_user_model):
-    user = django_user_model.objects.create_superuser("site-admin", "admin@example.com", "pw")
-    client.force_login(user)
-    return client

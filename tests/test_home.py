@@ -1,84 +1,80 @@
 """The home page and section pages as a visitor sees them."""
 
-import pytest
+from django.test import TestCase
 
+from content.demo.loader import DemoLoader
+from content.models import ForumIndexPage
 from portal.models import PortalSettings
-
-pytestmark = pytest.mark.django_db
 
 SECTION_TITLES = ["工作室", "教学资源", "课堂实录", "全域教育论坛", "新闻动态", "教研活动"]
 
 
-def test_home_page_is_chinese(client, demo_site):
-    response = client.get("/")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert response["Content-Language"] == "zh-hans"
-    assert '<html lang="zh-Hans">' in html
-    assert "<title>红寺堡教育帮扶门户</title>" in html
-    assert "红寺堡区教育人才“组团式”帮扶" in html
-    assert "红寺堡区罗山中学" in html
+class HomeAndSectionPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader().run()
 
+    def test_home_page_is_chinese(self):
+        response = self.client.get("/")
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert response["Content-Language"] == "zh-hans"
+        assert '<html lang="zh-Hans">' in html
+        assert "<title>红寺堡教育帮扶门户</title>" in html
+        assert "红寺堡区教育人才“组团式”帮扶" in html
+        assert "红寺堡区罗山中学" in html
 
-def test_home_page_leads_to_every_section_and_search(client, demo_site):
-    response = client.get("/")
-    html = response.content.decode()
-    for title in SECTION_TITLES:
-        # once in the main navigation, once as an entry card
-        assert html.count(f">{title}</a>") == 2, title
-    assert 'action="/search/"' in html
-    assert 'name="q"' in html
-    assert ">关于项目</a>" in html
+    def test_home_page_leads_to_every_section_and_search(self):
+        response = self.client.get("/")
+        html = response.content.decode()
+        for title in SECTION_TITLES:
+            # once in the main navigation, once as an entry card
+            assert html.count(f">{title}</a>") == 2, title
+        assert 'action="/search/"' in html
+        assert 'name="q"' in html
+        assert ">关于项目</a>" in html
 
+    def test_home_page_shows_the_plans_key_figures(self):
+        html = self.client.get("/").content.decode()
+        assert "19<small>项</small>" in html
+        assert "帮扶措施" in html
 
-def test_home_page_shows_the_plans_key_figures(client, demo_site):
-    html = client.get("/").content.decode()
-    assert "19<small>项</small>" in html
-    assert "帮扶措施" in html
+    def test_unpublished_section_leaves_menu_and_home(self):
+        ForumIndexPage.objects.get().unpublish()
+        html = self.client.get("/").content.decode()
+        assert "全域教育论坛</a>" not in html
+        assert self.client.get("/forum/").status_code == 404
 
+    def test_footer_comes_from_the_site_setting(self):
+        settings = PortalSettings.objects.get()
+        settings.organisation_name = "红寺堡区教育局（测试）"
+        settings.phone = "0953-1234567"
+        settings.icp_number = "宁ICP备12345678号"
+        settings.save()
+        html = self.client.get("/").content.decode()
+        assert "主办单位：红寺堡区教育局（测试）" in html
+        assert "联系电话：0953-1234567" in html
+        assert "宁ICP备12345678号" in html
 
-def test_unpublished_section_leaves_menu_and_home(client, demo_site):
-    from content.models import ForumIndexPage
+    def test_section_page_has_breadcrumbs_title_and_empty_state(self):
+        response = self.client.get("/workshops/")
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "<title>工作室 - 红寺堡教育帮扶门户</title>" in html
+        assert 'aria-label="面包屑导航"' in html
+        assert '<a href="/">首页</a>' in html
+        assert '<span aria-current="page">工作室</span>' in html
+        assert "本栏目暂无内容" in html
 
-    ForumIndexPage.objects.get().unpublish()
-    html = client.get("/").content.decode()
-    assert "全域教育论坛</a>" not in html
-    assert client.get("/forum/").status_code == 404
+    def test_pages_are_accessible_by_construction(self):
+        for url in ["/", "/about/", "/resources/"]:
+            html = self.client.get(url).content.decode()
+            assert '<a class="skip-link" href="#main">跳到正文</a>' in html, url
+            assert '<main id="main"' in html, url
+            assert 'aria-label="主导航"' in html, url
+            assert html.count("<h1") == 1, url
 
-
-def test_footer_comes_from_the_site_setting(client, demo_site):
-    settings = PortalSettings.objects.get()
-    settings.organisation_name = "红寺堡区教育局（测试）"
-    settings.phone = "0953-1234567"
-    settings.icp_number = "宁ICP备12345678号"
-    settings.save()
-    html = client.get("/").content.decode()
-    assert "主办单位：红寺堡区教育局（测试）" in html
-    assert "联系电话：0953-1234567" in html
-    assert "宁ICP备12345678号" in html
-
-
-def test_section_page_has_breadcrumbs_title_and_empty_state(client, demo_site):
-    response = client.get("/workshops/")
-    html = response.content.decode()
-    assert response.status_code == 200
-    assert "<title>工作室 - 红寺堡教育帮扶门户</title>" in html
-    assert 'aria-label="面包屑导航"' in html
-    assert '<a href="/">首页</a>' in html
-    assert '<span aria-current="page">工作室</span>' in html
-    assert "本栏目暂无内容" in html
-
-
-def test_pages_are_accessible_by_construction(client, demo_site):
-    for url in ["/", "/about/", "/resources/"]:
-        html = client.get(url).content.decode()
-        assert '<a class="skip-link" href="#main">跳到正文</a>' in html, url
-        assert '<main id="main"' in html, url
-        assert 'aria-label="主导航"' in html, url
-        assert html.count("<h1") == 1, url
-
-
-def test_about_page_summarises_the_plan(client, demo_site):
-    html = client.get("/about/").content.decode()
-    assert "19项帮扶措施分为六组" in html
-    assert "每季度开展一次全域教育论坛" in html
+    def test_about_page_summarises_the_plan(self):
+        html = self.client.get("/about/").content.decode()
+        assert "19项帮扶措施分为六组" in html
+        assert "每季度开展一次全域教育论坛" in html

@@ -3,13 +3,12 @@
 import json
 import re
 
+from django.contrib.auth import get_user_model
+from django.test import TestCase
 from django.urls import reverse
 
-import pytest
-
+from content.demo.loader import DemoLoader
 from content.models import Grade, Person, School, Stage, Subject
-
-pytestmark = pytest.mark.django_db
 
 REFERENCE_MENU = [
     "人员",
@@ -29,14 +28,6 @@ VIEWSETS = {
     Grade: "中职一年级",
     Person: "林建华",
 }
-
-
-@pytest.mark.parametrize(("model", "expected"), VIEWSETS.items())
-def test_listing_shows_demo_rows(admin_client, demo_site, model, expected):
-    url = reverse(f"wagtailsnippets_content_{model._meta.model_name}:list")
-    response = admin_client.get(url)
-    assert response.status_code == 200
-    assert expected in response.content.decode()
 
 
 def sidebar_menu(html):
@@ -59,74 +50,96 @@ def submenu_labels(node, label):
     return None
 
 
-def test_admin_menu_groups_the_reference_data(admin_client, demo_site):
-    menu = sidebar_menu(admin_client.get(reverse("wagtailadmin_home")).content.decode())
-    assert submenu_labels(menu, "基础数据") == REFERENCE_MENU
+class ReferenceDataAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader().run()
+        cls.admin = get_user_model().objects.create_superuser("site-admin", "a@example.com", "pw")
 
+    def setUp(self):
+        self.client.force_login(self.admin)
 
-def test_schools_export_as_csv(admin_client, demo_site):
-    url = reverse("wagtailsnippets_content_school:list")
-    response = admin_client.get(url, {"export": "csv"})
-    assert response.status_code == 200
-    body = b"".join(response.streaming_content).decode("utf-8")
-    header, luoshan = body.splitlines()[:2]
-    assert header == "名称,简称,标识,类型,帮扶角色,地址"
-    assert luoshan.startswith("红寺堡区罗山中学,罗山中学,luoshan,普通高中,受援学校,")
+    def test_listing_shows_demo_rows(self):
+        for model, expected in VIEWSETS.items():
+            with self.subTest(model=model.__name__):
+                url = reverse(f"wagtailsnippets_content_{model._meta.model_name}:list")
+                response = self.client.get(url)
+                assert response.status_code == 200
+                assert expected in response.content.decode()
 
+    def test_admin_menu_groups_the_reference_data(self):
+        menu = sidebar_menu(self.client.get(reverse("wagtailadmin_home")).content.decode())
+        assert submenu_labels(menu, "基础数据") == REFERENCE_MENU
 
-def test_new_subject_gets_a_pinyin_slug(demo_site):
-    subject = Subject.objects.create(name="舞蹈")
-    assert subject.slug == "wudao"
-    again = Subject(name="舞蹈 ")
-    again.name = "舞蹈（选修）"
-    again.save()
-    assert again.slug == "wudao-xuanxiu"
+    def test_schools_export_as_csv(self):
+        url = reverse("wagtailsnippets_content_school:list")
+        response = self.client.get(url, {"export": "csv"})
+        assert response.status_code == 200
+        body = b"".join(response.streaming_content).decode("utf-8")
+        header, luoshan = body.splitlines()[:2]
+        assert header == "名称,简称,标识,类型,帮扶角色,地址"
+        assert luoshan.startswith("红寺堡区罗山中学,罗山中学,luoshan,普通高中,受援学校,")
 
+    def test_new_subject_gets_a_pinyin_slug(self):
+        subject = Subject.objects.create(name="舞蹈")
+        assert subject.slug == "wudao"
+        again = Subject(name="舞蹈 ")
+        again.name = "舞蹈（选修）"
+        again.save()
+        assert again.slug == "wudao-xuanxiu"
 
-def test_aid_member_without_sending_unit_is_refused_in_the_admin(admin_client, demo_site):
-    url = reverse("wagtailsnippets_content_person:add")
-    response = admin_client.post(
-        url,
-        {
-            "name": "测试人员",
-            "kind": "aid_member",
-            "school": School.objects.get(slug="luoshan").pk,
-            "sending_unit": "",
-            "position": "",
-            "biography": "",
-        },
-    )
-    assert response.status_code == 200
-    assert "帮扶人才须填写派出单位" in response.content.decode()
-    assert not Person.objects.filter(name="测试人员").exists()
+    def test_aid_member_without_sending_unit_is_refused_in_the_admin(self):
+        url = reverse("wagtailsnippets_content_person:add")
+        response = self.client.post(
+            url,
+            {
+                "name": "测试人员",
+                "kind": "aid_member",
+                "school": School.objects.get(slug="luoshan").pk,
+                "sending_unit": "",
+                "position": "",
+                "biography": "",
+            },
+        )
+        assert response.status_code == 200
+        assert "帮扶人才须填写派出单位" in response.content.decode()
+        assert not Person.objects.filter(name="测试人员").exists()
 
+    def test_people_are_published_with_history(self):
+        url = reverse("wagtailsnippets_content_person:add")
+        response = self.client.post(
+            url,
+            {
+                "name": "新教师",
+                "kind": "teacher",
+                "school": School.objects.get(slug="zhijiao").pk,
+                "subjects": [Subject.objects.get(slug="qixiu").pk],
+                "sending_unit": "",
+                "position": "实习指导教师",
+                "biography": "",
+            },
+        )
+        assert response.status_code == 302
+        person = Person.objects.get(name="新教师")
+        assert not person.live  # saved as a draft until someone publishes it
+        assert person.latest_revision is not None
+        assert list(person.latest_revision.as_object().subjects.values_list("name", flat=True)) == [
+            "汽车运用与维修"
+        ]
 
-def test_people_are_published_with_history(admin_client, demo_site):
-    url = reverse("wagtailsnippets_content_person:add")
-    response = admin_client.post(
-        url,
-        {
-            "name": "新教师",
-            "kind": "teacher",
-            "school": School.objects.get(slug="zhijiao").pk,
-            "subjects": [Subject.objects.get(slug="qixiu").pk],
-            "sending_unit": "",
-            "position": "实习指导教师",
-            "biography": "",
-        },
-    )
-    assert response.status_code == 302
-    person = Person.objects.get(name="新教师")
-    assert not person.live  # saved as a draft until someone publishes it
-    assert person.latest_revision is not None
-    assert list(person.latest_revision.as_object().subjects.values_list("name", flat=True)) == [
-        "汽车运用与维修"
-    ]
+    def test_grades_belong_to_stages(self):
+        assert list(Stage.objects.get(slug="gaozhong").grades.values_list("name", flat=True)) == [
+            "高一",
+            "高二",
+            "高三",
+        ]
 
+    def test_person_preview_shows_the_profile(self):
+        from django.test import RequestFactory
 
-def test_grades_belong_to_stages(demo_site):
-    assert list(Stage.objects.get(slug="gaozhong").grades.values_list("name", flat=True)) == [
-        "高一",
-        "高二",
-        "高三",
-    ]
+        person = Person.objects.get(name="林建华")
+        request = RequestFactory().get("/")
+        request.user = self.admin
+        html = person.serve_preview(request, "").render().content.decode()
+        assert "<h1>林建华</h1>" in html
+        assert "派出单位：福州第一中学" in html
