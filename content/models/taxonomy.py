@@ -186,7 +186,7 @@ class TextbookEdition(TaxonomyItem):
         verbose_name_plural = _("教材版本")
 
 
-class ResourceType(TaxonomyItem):
+class DescribedItem(TaxonomyItem):
     description = models.CharField(_("说明"), max_length=200, blank=True)
 
     panels = [
@@ -197,22 +197,18 @@ class ResourceType(TaxonomyItem):
     ]
 
     class Meta(TaxonomyItem.Meta):
+        abstract = True
+
+
+class ResourceType(DescribedItem):
+    class Meta(DescribedItem.Meta):
         verbose_name = _("资源类型")
         verbose_name_plural = _("资源类型")
 
 
-class Level(TaxonomyItem):
+class Level(DescribedItem):
     """国家级 … 校级. Editable: in the plan 区级 may mean the region or the district."""
 
-    description = models.CharField(_("说明"), max_length=200, blank=True)
-
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("slug"),
-        FieldPanel("description"),
-        FieldPanel("sort_order"),
-    ]
-
-    class Meta(TaxonomyItem.Meta):
+    class Meta(DescribedItem.Meta):
         verbose_name = _("级别")
         verbose_name_plural = _("级别")
