@@ -13,7 +13,7 @@ def pytest_report_header(config):
 @pytest.fixture
 def demo_site(db):
     """The portal as `make run` builds it, without the demo accounts."""
-    DemoLoader().run()
+    DemoLoader(library=False).run()
     from home.models import HomePage
 
     return HomePage.objects.get()

@@ -5,15 +5,23 @@ from io import StringIO
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import TestCase
 
 from wagtail.models import Page, Revision, Site
 
 import pytest
 
-from content.models import Level, Person, ResourceType, ResponsibleUnit, School
+from content.models import (
+    Level,
+    Person,
+    PortalDocument,
+    RecordingPage,
+    ResourcePage,
+    ResourceType,
+    ResponsibleUnit,
+    School,
+)
 from home.models import HomePage
-
-pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def load(*args):
@@ -36,109 +44,99 @@ def snapshot():
     return {m._meta.label: sorted(m.objects.values_list("pk", flat=True)) for m in models}
 
 
-def test_second_run_changes_nothing():
-    assert "演示内容已载入" in load("--demo-accounts")
-    before = snapshot()
-    latest_revision = Revision.objects.order_by("-pk").values_list("pk", flat=True).first()
+@pytest.mark.both_databases
+class DemoLoaderTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.had_welcome_page = Page.objects.filter(title__startswith="Welcome").exists()
+        cls.first_output = load()
 
-    assert "无需改动" in load("--demo-accounts")
+    def test_second_run_changes_nothing(self):
+        assert "演示内容已载入" in self.first_output
+        before = snapshot()
+        assert "无需改动" in load()
+        assert snapshot() == before
 
-    assert snapshot() == before
-    assert Revision.objects.order_by("-pk").values_list("pk", flat=True).first() == latest_revision
+    def test_builds_the_plans_reference_data(self):
+        assert set(School.objects.values_list("short_name", flat=True)) == {
+            "罗山中学",
+            "职业技术学校",
+            "红寺堡中学",
+        }
+        aided = set(School.objects.filter(role="aided").values_list("slug", flat=True))
+        assert aided == {"luoshan", "zhijiao"}
+        units = set(ResponsibleUnit.objects.values_list("short_name", flat=True))
+        for unit in [
+            "组织部",
+            "教育局",
+            "财政局",
+            "人社局",
+            "发改局",
+            "住建交通局",
+            "自然资源局",
+            "编办",
+        ]:
+            assert unit in units
+        assert ResponsibleUnit.objects.filter(kind="school").count() == 2
+        types = set(ResourceType.objects.values_list("name", flat=True))
+        required = ["课件", "教案", "学案", "试题", "课堂实录", "校本教材", "校企合作教材"]
+        required += ["典型案例", "微课题", "论坛材料", "课程标准"]
+        assert set(required) <= types
+        levels = list(Level.objects.values_list("name", flat=True))
+        assert levels == ["国家级", "自治区级", "市级", "区级", "县级", "校级"]
+        aid_members = Person.objects.filter(kind="aid_member")
+        assert aid_members.count() >= 4
+        assert all(p.sending_unit for p in aid_members)
 
+    def test_replaces_the_wagtail_welcome_page_with_the_home_page(self):
+        assert self.had_welcome_page
+        site = Site.objects.get(is_default_site=True)
+        assert isinstance(site.root_page.specific, HomePage)
+        assert site.site_name == "红寺堡教育帮扶门户"
+        assert not Page.objects.filter(title__startswith="Welcome").exists()
+        sections = [p.slug for p in site.root_page.get_children()]
+        assert sections == [
+            "workshops",
+            "resources",
+            "recordings",
+            "forum",
+            "news",
+            "activities",
+            "about",
+        ]
+        assert all(p.live for p in site.root_page.get_descendants(inclusive=True))
 
-def test_builds_the_plans_reference_data():
-    load()
-    assert set(School.objects.values_list("short_name", flat=True)) == {
-        "罗山中学",
-        "职业技术学校",
-        "红寺堡中学",
-    }
-    assert set(School.objects.filter(role="aided").values_list("slug", flat=True)) == {
-        "luoshan",
-        "zhijiao",
-    }
-    units = set(ResponsibleUnit.objects.values_list("short_name", flat=True))
-    for unit in [
-        "组织部",
-        "教育局",
-        "财政局",
-        "人社局",
-        "发改局",
-        "住建交通局",
-        "自然资源局",
-        "编办",
-    ]:
-        assert unit in units
-    assert ResponsibleUnit.objects.filter(kind="school").count() == 2
-    types = set(ResourceType.objects.values_list("name", flat=True))
-    for name in [
-        "课件",
-        "教案",
-        "学案",
-        "试题",
-        "课堂实录",
-        "校本教材",
-        "校企合作教材",
-        "典型案例",
-        "微课题",
-        "论坛材料",
-        "课程标准",
-    ]:
-        assert name in types
-    assert list(Level.objects.values_list("name", flat=True)) == [
-        "国家级",
-        "自治区级",
-        "市级",
-        "区级",
-        "县级",
-        "校级",
-    ]
-    aid_members = Person.objects.filter(kind="aid_member")
-    assert aid_members.count() >= 4
-    assert all(p.sending_unit for p in aid_members)
+    def test_builds_the_library_with_files(self):
+        assert ResourcePage.objects.live().count() == 30
+        assert ResourcePage.objects.values("resource_type").distinct().count() >= 8
+        assert ResourcePage.objects.values("subject").distinct().count() >= 8
+        assert RecordingPage.objects.live().count() == 10
+        assert RecordingPage.objects.filter(kind="lesson_study").count() == 3
+        assert not RecordingPage.objects.filter(poster=None).exists()
+        resource = ResourcePage.objects.get(slug="hanshu-dandiaoxing-jiaoan")
+        document = resource.documents.get().document
+        assert document.file_extension == "docx"
+        assert document.file.size > 0
+        assert PortalDocument.objects.count() == 30 + 2 * 10
 
+    def test_an_editors_changes_survive_a_rerun(self):
+        school = School.objects.get(slug="luoshan")
+        school.introduction = "编辑修改过的简介"
+        school.save()
+        about = Page.objects.get(slug="about").specific
+        about.title = "项目简介"
+        about.save_revision().publish()
 
-def test_replaces_the_wagtail_welcome_page_with_the_home_page():
-    assert Page.objects.filter(title__startswith="Welcome").exists()
-    load()
-    site = Site.objects.get(is_default_site=True)
-    assert isinstance(site.root_page.specific, HomePage)
-    assert site.site_name == "红寺堡教育帮扶门户"
-    assert not Page.objects.filter(title__startswith="Welcome").exists()
-    assert [p.slug for p in site.root_page.get_children()] == [
-        "workshops",
-        "resources",
-        "recordings",
-        "forum",
-        "news",
-        "activities",
-        "about",
-    ]
-    assert all(p.live for p in site.root_page.get_descendants(inclusive=True))
+        load()
 
+        assert School.objects.get(slug="luoshan").introduction == "编辑修改过的简介"
+        assert Page.objects.get(slug="about").title == "项目简介"
+        assert Page.objects.filter(slug="about").count() == 1
 
-def test_an_editors_changes_survive_a_rerun():
-    load()
-    school = School.objects.get(slug="luoshan")
-    school.introduction = "编辑修改过的简介"
-    school.save()
-    about = Page.objects.get(slug="about").specific
-    about.title = "项目简介"
-    about.save_revision().publish()
-
-    load()
-
-    assert School.objects.get(slug="luoshan").introduction == "编辑修改过的简介"
-    assert Page.objects.get(slug="about").title == "项目简介"
-    assert Page.objects.filter(slug="about").count() == 1
-
-
-def test_demo_accounts_only_on_request(client):
-    load()
-    assert not get_user_model().objects.filter(username="admin").exists()
-    load("--demo-accounts")
-    assert client.login(username="admin", password="Hsb-admin-2026")
-    assert client.get("/admin/").status_code == 200
-    assert client.login(username="teacher", password="Hsb-teacher-2026")
-    assert client.get("/admin/").status_code == 302  # a teacher has no admin access
+    def test_demo_accounts_only_on_request(self):
+        assert not get_user_model().objects.filter(username="admin").exists()
+        load("--demo-accounts")
+        assert self.client.login(username="admin", password="Hsb-admin-2026")
+        assert self.client.get("/admin/").status_code == 200
+        assert self.client.login(username="teacher", password="Hsb-teacher-2026")
+        assert self.client.get("/admin/").status_code == 302  # a teacher has no admin access

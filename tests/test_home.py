@@ -12,7 +12,7 @@ SECTION_TITLES = ["工作室", "教学资源", "课堂实录", "全域教育论�
 class HomeAndSectionPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        DemoLoader(library=False).run()
 
     def test_home_page_is_chinese(self):
         response = self.client.get("/")

@@ -32,7 +32,7 @@ SECTION_MODELS = [
 class PageTreeRulesTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        DemoLoader(library=False).run()
         cls.home = HomePage.objects.get()
 
     def setUp(self):

@@ -53,7 +53,7 @@ def submenu_labels(node, label):
 class ReferenceDataAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        DemoLoader(library=False).run()
         cls.admin = get_user_model().objects.create_superuser("site-admin", "a@example.com", "pw")
 
     def setUp(self):

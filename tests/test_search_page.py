@@ -39,7 +39,7 @@ ODD_QUERIES = [
 class SearchPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        DemoLoader(library=False).run()
 
     def search(self, query, **params):
         return self.client.get("/search/", {"q": query, **params})

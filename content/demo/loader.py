@@ -1,17 +1,29 @@
 """Builds the demo portal from the plan. Every step creates only what is missing, so running
 the loader again changes nothing, and never overwrites what an editor has since changed."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from content import models as content_models
-from content.demo import reference, site_pages
+from content.demo import library, reference, site_pages
+from content.demo.media import docx_file, poster_file
 from content.models import (
     Grade,
     Level,
     Person,
+    PortalDocument,
+    RecordingDocument,
+    RecordingIndexPage,
+    RecordingPage,
+    ResourceDocument,
+    ResourceIndexPage,
+    ResourcePage,
     ResourceType,
     ResponsibleUnit,
     School,
@@ -25,8 +37,9 @@ from portal.models import PortalSettings
 
 
 class DemoLoader:
-    def __init__(self, demo_accounts=False):
+    def __init__(self, demo_accounts=False, library=True):
         self.demo_accounts = demo_accounts
+        self.library = library  # resources and recordings; tests of the skeleton skip them
         self.created = {}
 
     def _count(self, label, created):
@@ -39,6 +52,9 @@ class DemoLoader:
         self.load_people()
         home = self.load_page_tree()
         self.load_site(home)
+        if self.library:
+            self.load_resources()
+            self.load_recordings()
         if self.demo_accounts:
             self.load_accounts()
         return self.created
@@ -182,6 +198,108 @@ class DemoLoader:
             site=site, defaults=site_pages.PORTAL_SETTINGS
         )
         self._count(PortalSettings._meta.verbose_name, created)
+
+    # Resources and recordings -------------------------------------------------------
+
+    def _lookups(self):
+        return {
+            model: {obj.slug: obj for obj in model.objects.all()}
+            for model in (School, Stage, Subject, Grade, TextbookEdition, ResourceType, Level)
+        }
+
+    def _document(self, slug, title, paragraphs):
+        document = PortalDocument(title=title, file=docx_file(slug, title, paragraphs))
+        document.save()
+        return document
+
+    def _backdate(self, page, day):
+        when = timezone.make_aware(datetime.datetime.fromisoformat(f"{day}T09:00:00"))
+        type(page).objects.filter(pk=page.pk).update(
+            first_published_at=when, last_published_at=when, latest_revision_created_at=when
+        )
+
+    def load_resources(self):
+        index = ResourceIndexPage.objects.first()
+        if index is None:
+            return
+        existing = set(ResourcePage.objects.values_list("slug", flat=True))
+        lookup = self._lookups()
+        people = {p.name: p for p in Person.objects.all()}
+        for row in library.RESOURCES:
+            slug, title, rtype, stage, subject, grade, edition, chapter, school = row[:9]
+            authors, level, tags, published, summary = row[9:]
+            if slug in existing:
+                continue
+            document = self._document(
+                slug, title, [summary, f"章节/课题：{chapter or '（专题）'}", "（演示文档）"]
+            )
+            page = ResourcePage(
+                title=title,
+                slug=slug,
+                resource_type=lookup[ResourceType][rtype],
+                stage=lookup[Stage][stage],
+                subject=lookup[Subject][subject],
+                grade=lookup[Grade].get(grade),
+                textbook_edition=lookup[TextbookEdition].get(edition),
+                chapter=chapter,
+                school=lookup[School][school],
+                level=lookup[Level].get(level),
+                summary=summary,
+                body=[("paragraph", f"<p>{summary}</p><p>本资源为演示数据。</p>")],
+                documents=[ResourceDocument(document=document)],
+            )
+            page.authors = [people[name] for name in authors]
+            page.tags.add(*tags)
+            self._publish_child(index, page)
+            self._backdate(page, published)
+
+    def load_recordings(self):
+        index = RecordingIndexPage.objects.first()
+        if index is None:
+            return
+        existing = set(RecordingPage.objects.values_list("slug", flat=True))
+        lookup = self._lookups()
+        people = {p.name: p for p in Person.objects.all()}
+        Image = get_image_model()
+        for row in library.RECORDINGS:
+            slug, title, kind, level, teacher, school, subject, grade, day, topic = row[:10]
+            summary, colour = row[10:]
+            if slug in existing:
+                continue
+            teacher_obj = people[teacher]
+            poster = Image(
+                title=f"{title} 封面",
+                file=poster_file(
+                    slug, topic, f"{teacher} · {lookup[School][school].display_name}", colour
+                ),
+            )
+            poster.save()
+            documents = [
+                RecordingDocument(
+                    role=role,
+                    document=self._document(
+                        f"{slug}-{role}", f"{topic} {label}", [summary, f"授课教师：{teacher}"]
+                    ),
+                )
+                for role, label in (("design", "教学设计"), ("reflection", "教学反思"))
+            ]
+            page = RecordingPage(
+                title=title,
+                slug=slug,
+                kind=kind,
+                level=lookup[Level].get(level),
+                teacher=teacher_obj,
+                school=lookup[School][school],
+                subject=lookup[Subject][subject],
+                grade=lookup[Grade].get(grade),
+                lesson_date=datetime.date.fromisoformat(day),
+                topic=topic,
+                poster=poster,
+                summary=summary,
+                documents=documents,
+            )
+            self._publish_child(index, page)
+            self._backdate(page, day)
 
     # Accounts -----------------------------------------------------------------------
 

@@ -1,11 +1,172 @@
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from content.blocks import BodyBlock
+from content.filters import ChoiceFacet, Facet, FacetedIndexMixin, YearFacet
+from content.models.base import BasePage
+from content.models.documents import AttachedDocument
 from content.models.pages import SectionIndexPage
 
 
-class RecordingIndexPage(SectionIndexPage):
-    template = SectionIndexPage.template
+class RecordingKind(models.TextChoices):
+    SHOWCASE = "showcase", _("精品课")
+    DEMONSTRATION = "demonstration", _("示范课")
+    OPEN = "open", _("公开课")
+    LESSON_STUDY = "lesson_study", _("同课异构")
+    REMOTE = "remote", _("远程教研")
+
+
+class RecordingIndexPage(FacetedIndexMixin, SectionIndexPage):
+    template = "pages/recording_index_page.html"
+    subpage_types = ["content.RecordingPage"]
+    per_page = 12
+    facets = [
+        ChoiceFacet("kind", _("类型"), "kind"),
+        Facet("level", _("级别"), "level"),
+        Facet("subject", _("学科/专业"), "subject"),
+        Facet("grade", _("年级"), "grade"),
+        Facet("school", _("学校"), "school"),
+        YearFacet("year", _("年份"), "lesson_date"),
+    ]
 
     class Meta:
         verbose_name = _("课堂实录栏目")
         verbose_name_plural = _("课堂实录栏目")
+
+    def get_listing_queryset(self):
+        return (
+            RecordingPage.objects.live()
+            .public()
+            .select_related("teacher", "school", "subject", "grade", "level", "poster")
+            .order_by("-lesson_date", "-pk")
+        )
+
+
+class RecordingDocument(AttachedDocument):
+    class Role(models.TextChoices):
+        DESIGN = "design", _("教学设计")
+        SLIDES = "slides", _("课件")
+        REFLECTION = "reflection", _("教学反思")
+        OTHER = "other", _("其他")
+
+    page = ParentalKey("content.RecordingPage", related_name="documents", on_delete=models.CASCADE)
+    role = models.CharField(_("用途"), max_length=20, choices=Role.choices, default=Role.OTHER)
+
+    panels = [FieldPanel("role"), *AttachedDocument.panels]
+
+
+class RecordingPage(BasePage):
+    """课堂实录: one lesson on video, with its design, slides and reflection."""
+
+    kind = models.CharField(_("类型"), max_length=20, choices=RecordingKind.choices)
+    level = models.ForeignKey(
+        "content.Level",
+        verbose_name=_("级别"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("精品课须填写级别。"),
+    )
+    teacher = models.ForeignKey(
+        "content.Person", verbose_name=_("授课教师"), on_delete=models.PROTECT
+    )
+    school = models.ForeignKey("content.School", verbose_name=_("学校"), on_delete=models.PROTECT)
+    subject = models.ForeignKey(
+        "content.Subject", verbose_name=_("学科/专业"), on_delete=models.PROTECT
+    )
+    grade = models.ForeignKey(
+        "content.Grade", verbose_name=_("年级"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    lesson_date = models.DateField(_("授课日期"))
+    topic = models.CharField(_("课题"), max_length=200)
+    video = models.ForeignKey(
+        "wagtailmedia.Media",
+        verbose_name=_("上传的视频"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    video_url = models.URLField(
+        _("视频网站链接"),
+        blank=True,
+        help_text=_("视频在视频网站上时，粘贴其分享链接；与上传的视频二选一。"),
+    )
+    poster = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("封面图"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    summary = models.TextField(_("简介"), max_length=500)
+    body = StreamField(BodyBlock(), verbose_name=_("课堂评析"), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("topic"),
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("level")]),
+                FieldRowPanel([FieldPanel("teacher"), FieldPanel("school")]),
+                FieldRowPanel([FieldPanel("subject"), FieldPanel("grade")]),
+                FieldPanel("lesson_date"),
+            ],
+            heading=_("课堂信息"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("video"), FieldPanel("video_url"), FieldPanel("poster")],
+            heading=_("视频"),
+        ),
+        InlinePanel("documents", heading=_("教学设计、课件与反思"), label=_("附件")),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("topic"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.RelatedFields("teacher", [index.SearchField("name")]),
+        index.RelatedFields("subject", [index.SearchField("name")]),
+        index.RelatedFields("school", [index.SearchField("name")]),
+        index.FilterField("kind"),
+        index.FilterField("lesson_date"),
+    ]
+
+    template = "pages/recording_page.html"
+    parent_page_types = ["content.RecordingIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("课堂实录")
+        verbose_name_plural = _("课堂实录")
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind == RecordingKind.SHOWCASE and not self.level_id:
+            errors["level"] = _("精品课须填写级别（如市级、区级）。")
+        if self.video_id and self.video_url:
+            errors["video_url"] = _("已上传视频时不再填写视频网站链接。")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_meta_description(self):
+        return super().get_meta_description() or self.summary
+
+    def attachments(self):
+        return self.documents.select_related("document")
+
+    @property
+    def kind_label(self):
+        if self.kind == RecordingKind.SHOWCASE and self.level_id:
+            return f"{self.level.name}{self.get_kind_display()}"
+        return self.get_kind_display()

@@ -1,11 +1,137 @@
+from django.db import models
+from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from content.blocks import BodyBlock
+from content.filters import Facet, FacetedIndexMixin
+from content.models.base import BasePage
+from content.models.documents import AttachedDocument
 from content.models.pages import SectionIndexPage
 
 
-class ResourceIndexPage(SectionIndexPage):
-    template = SectionIndexPage.template
+class ResourceIndexPage(FacetedIndexMixin, SectionIndexPage):
+    template = "pages/resource_index_page.html"
+    subpage_types = ["content.ResourcePage"]
+    facets = [
+        Facet("stage", _("学段"), "stage"),
+        Facet("subject", _("学科/专业"), "subject"),
+        Facet("grade", _("年级"), "grade"),
+        Facet("edition", _("教材版本"), "textbook_edition"),
+        Facet("type", _("资源类型"), "resource_type"),
+        Facet("school", _("学校"), "school"),
+        Facet("level", _("级别"), "level"),
+    ]
 
     class Meta:
         verbose_name = _("教学资源栏目")
         verbose_name_plural = _("教学资源栏目")
+
+    def get_listing_queryset(self):
+        return (
+            ResourcePage.objects.live()
+            .public()
+            .select_related("resource_type", "subject", "grade", "school", "level")
+            .order_by("-first_published_at", "-pk")
+        )
+
+
+class ResourcePageTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "content.ResourcePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
+
+
+class ResourceDocument(AttachedDocument):
+    page = ParentalKey("content.ResourcePage", related_name="documents", on_delete=models.CASCADE)
+
+
+class ResourcePage(BasePage):
+    """教学资源: a lesson plan, slides, exam items, a textbook ... with its files."""
+
+    resource_type = models.ForeignKey(
+        "content.ResourceType", verbose_name=_("资源类型"), on_delete=models.PROTECT
+    )
+    stage = models.ForeignKey("content.Stage", verbose_name=_("学段"), on_delete=models.PROTECT)
+    subject = models.ForeignKey(
+        "content.Subject", verbose_name=_("学科/专业"), on_delete=models.PROTECT
+    )
+    grade = models.ForeignKey(
+        "content.Grade", verbose_name=_("年级"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    textbook_edition = models.ForeignKey(
+        "content.TextbookEdition",
+        verbose_name=_("教材版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    chapter = models.CharField(_("章节/课题"), max_length=200, blank=True)
+    school = models.ForeignKey(
+        "content.School", verbose_name=_("学校"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    authors = ParentalManyToManyField("content.Person", verbose_name=_("作者"), blank=True)
+    level = models.ForeignKey(
+        "content.Level",
+        verbose_name=_("级别"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("获评精品资源、优秀教案等的级别；没有则留空。"),
+    )
+    summary = models.TextField(_("简介"), max_length=500)
+    body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+    tags = ClusterTaggableManager(through=ResourcePageTag, verbose_name=_("标签"), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("resource_type"), FieldPanel("level")]),
+                FieldRowPanel([FieldPanel("stage"), FieldPanel("subject"), FieldPanel("grade")]),
+                FieldRowPanel([FieldPanel("textbook_edition"), FieldPanel("chapter")]),
+                FieldRowPanel([FieldPanel("school"), FieldPanel("authors")]),
+                FieldPanel("tags"),
+            ],
+            heading=_("分类"),
+        ),
+        InlinePanel("documents", heading=_("附件"), label=_("附件"), min_num=0),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("chapter"),
+        index.SearchField("body"),
+        index.RelatedFields("subject", [index.SearchField("name")]),
+        index.RelatedFields("school", [index.SearchField("name")]),
+        index.RelatedFields("resource_type", [index.SearchField("name")]),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("subject"),
+        index.FilterField("school"),
+    ]
+
+    template = "pages/resource_page.html"
+    parent_page_types = ["content.ResourceIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("教学资源")
+        verbose_name_plural = _("教学资源")
+
+    def get_meta_description(self):
+        return super().get_meta_description() or self.summary
+
+    def attachments(self):
+        return self.documents.select_related("document")
+
+    @property
+    def download_count(self):
+        return self.documents.aggregate(n=Sum("document__download_count"))["n"] or 0

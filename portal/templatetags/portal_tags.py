@@ -1,4 +1,5 @@
 from django import template
+from django.template.defaultfilters import filesizeformat
 
 from wagtail.models import Page, Site
 
@@ -32,3 +33,9 @@ def breadcrumbs(context):
         return {"ancestors": [], "page": page}
     ancestors = page.get_ancestors().filter(depth__gte=root.depth)
     return {"ancestors": ancestors, "page": page}
+
+
+@register.filter
+def document_size(document):
+    """The file size as people read it (1.2 MB); blank when the file is missing."""
+    return "" if document.file_size is None else filesizeformat(document.file_size)

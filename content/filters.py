@@ -1,0 +1,162 @@
+"""Faceted listings: filters kept in the URL, with a count beside every value.
+
+Each facet's counts are taken with every *other* active filter applied, so a teacher sees
+how many results each choice would give from where they are. One grouped query per facet,
+whatever the number of items.
+"""
+
+from django.core.paginator import Paginator
+from django.db.models import Count, F
+from django.db.models.functions import ExtractYear
+from django.utils.functional import cached_property
+
+
+class Facet:
+    """A foreign key to a taxonomy list (slug, name, sort_order), filtered by slug."""
+
+    def __init__(self, param, label, field):
+        self.param, self.label, self.field = param, label, field
+
+    def apply(self, queryset, value):
+        return queryset.filter(**{f"{self.field}__slug": value})
+
+    def counts(self, queryset):
+        rows = (
+            queryset.order_by()
+            .exclude(**{f"{self.field}__isnull": True})
+            .values(
+                value=F(f"{self.field}__slug"),
+                name=F(f"{self.field}__name"),
+                order=F(f"{self.field}__sort_order"),
+            )
+            .annotate(count=Count("pk"))
+            .order_by("order", "name")
+        )
+        return [(row["value"], row["name"], row["count"]) for row in rows]
+
+
+class ChoiceFacet(Facet):
+    """A field with choices, filtered by the stored value and labelled by the choice."""
+
+    def apply(self, queryset, value):
+        return queryset.filter(**{self.field: value})
+
+    def counts(self, queryset):
+        choices = dict(queryset.model._meta.get_field(self.field).choices)
+        rows = queryset.order_by().values(value=F(self.field)).annotate(count=Count("pk"))
+        found = {row["value"]: row["count"] for row in rows}
+        return [(value, label, found[value]) for value, label in choices.items() if value in found]
+
+
+class YearFacet(Facet):
+    """The year of a date field, newest first."""
+
+    def apply(self, queryset, value):
+        if not str(value).isdigit():
+            return queryset.none()
+        return queryset.filter(**{f"{self.field}__year": int(value)})
+
+    def counts(self, queryset):
+        rows = (
+            queryset.order_by()
+            .annotate(facet_year=ExtractYear(self.field))
+            .values("facet_year")
+            .annotate(count=Count("pk"))
+            .order_by("-facet_year")
+        )
+        return [
+            (str(row["facet_year"]), f"{row['facet_year']}年", row["count"])
+            for row in rows
+            if row["facet_year"]
+        ]
+
+
+class FacetedListing:
+    def __init__(self, queryset, facets, params, per_page=20):
+        self.queryset, self.facets, self.params, self.per_page = queryset, facets, params, per_page
+        self.active = {f.param: params.get(f.param) for f in facets if params.get(f.param)}
+
+    def _filtered(self, skip=None):
+        queryset = self.queryset
+        for facet in self.facets:
+            if facet.param in self.active and facet.param != skip:
+                queryset = facet.apply(queryset, self.active[facet.param])
+        return queryset
+
+    def _url(self, **changes):
+        params = self.params.copy()
+        params.pop("page", None)
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = value
+        query = params.urlencode()
+        return f"?{query}" if query else "?"
+
+    @cached_property
+    def results(self):
+        return self._filtered()
+
+    def page(self, number):
+        return Paginator(self.results, self.per_page).get_page(number)
+
+    @cached_property
+    def groups(self):
+        groups = []
+        for facet in self.facets:
+            selected = self.active.get(facet.param)
+            options = [
+                {
+                    "label": label,
+                    "count": count,
+                    "selected": value == selected,
+                    "url": self._url(**{facet.param: None if value == selected else value}),
+                }
+                for value, label, count in facet.counts(self._filtered(skip=facet.param))
+            ]
+            if options:
+                groups.append(
+                    {
+                        "param": facet.param,
+                        "label": facet.label,
+                        "options": options,
+                        "clear_url": self._url(**{facet.param: None}) if selected else None,
+                    }
+                )
+        return groups
+
+    @cached_property
+    def active_filters(self):
+        """What is filtered on, by label, each with the URL that removes it."""
+        labels = {
+            g["param"]: next((o["label"] for o in g["options"] if o["selected"]), None)
+            for g in self.groups
+        }
+        return [
+            {"label": labels.get(param) or value, "url": self._url(**{param: None})}
+            for param, value in self.active.items()
+        ]
+
+    @property
+    def clear_all_url(self):
+        return self._url(**dict.fromkeys(self.active))
+
+
+class FacetedIndexMixin:
+    """An index page whose listing filters by facets; subclasses name the queryset."""
+
+    facets = []
+    per_page = 20
+
+    def get_listing_queryset(self):
+        raise NotImplementedError
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        listing = FacetedListing(
+            self.get_listing_queryset(), self.facets, request.GET, per_page=self.per_page
+        )
+        context["listing"] = listing
+        context["page_obj"] = listing.page(request.GET.get("page"))
+        return context

@@ -1,0 +1,53 @@
+from django.db import models
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.panels import FieldPanel
+from wagtail.documents.models import AbstractDocument, Document
+from wagtail.models import Orderable
+
+
+class PortalDocument(AbstractDocument):
+    """Wagtail's document, counting its downloads."""
+
+    download_count = models.PositiveIntegerField(_("下载次数"), default=0, editable=False)
+
+    admin_form_fields = Document.admin_form_fields
+
+    class Meta(AbstractDocument.Meta):
+        verbose_name = _("文档")
+        verbose_name_plural = _("文档")
+
+    def save(self, *args, **kwargs):
+        # The admin's upload form records size and hash; documents made in code (the demo
+        # loader, imports) must too, or the first page view writes them back mid-request.
+        if self.file and self.file_size is None:
+            self._set_document_file_metadata()
+        super().save(*args, **kwargs)
+
+    def record_download(self):
+        # One UPDATE, so simultaneous downloads are all counted.
+        type(self).objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)
+
+
+class AttachedDocument(Orderable):
+    """A document attached to a page, in the order the editor chose."""
+
+    document = models.ForeignKey(
+        "content.PortalDocument",
+        verbose_name=_("文档"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(
+        _("显示名称"), max_length=200, blank=True, help_text=_("留空则使用文档标题。")
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        abstract = True
+
+    @property
+    def display_title(self):
+        return self.title or self.document.title

@@ -1,0 +1,204 @@
+"""Resources and recordings as teachers browse them: detail pages, faceted lists, downloads."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import PageViewRestriction
+from wagtail.test.utils import WagtailPageTestCase
+
+import pytest
+
+from content.demo.loader import DemoLoader
+from content.models import (
+    RecordingIndexPage,
+    RecordingPage,
+    ResourceIndexPage,
+    ResourcePage,
+    StandardPage,
+)
+from home.models import HomePage
+from tests.factories import make_document, make_recording, make_resource
+
+
+def titles(response):
+    return re.findall(r'<h3 class="item-card__title"><a href="[^"]+">([^<]+)</a>', response.text)
+
+
+def facet(response, label):
+    """{option label: count} of one facet group as shown on the page."""
+    group = re.search(
+        rf'<h3 class="facet__label">{label}</h3>(.*?)</ul>', response.content.decode(), re.S
+    )
+    if not group:
+        return {}
+    options = re.findall(
+        r'class="facet__option[^"]*"[^>]*>([^<]+?) <span class="facet__count">(\d+)</span>',
+        group.group(1),
+    )
+    return {name: int(count) for name, count in options}
+
+
+class PageTypeRulesTests(WagtailPageTestCase):
+    def test_resources_live_under_the_resource_section(self):
+        self.assertAllowedParentPageTypes(ResourcePage, {ResourceIndexPage})
+        self.assertAllowedSubpageTypes(ResourceIndexPage, {ResourcePage})
+        self.assertCanNotCreateAt(HomePage, ResourcePage)
+        self.assertCanNotCreateAt(StandardPage, ResourcePage)
+
+    def test_recordings_live_under_the_recording_section(self):
+        self.assertAllowedParentPageTypes(RecordingPage, {RecordingIndexPage})
+        self.assertAllowedSubpageTypes(RecordingIndexPage, {RecordingPage})
+        self.assertAllowedSubpageTypes(RecordingPage, set())
+
+
+class LibraryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader().run()
+
+    def test_resource_page_shows_its_facts_and_files(self):
+        page = ResourcePage.objects.get(slug="hanshu-dandiaoxing-jiaoan")
+        response = self.client.get(page.url)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "<h1>函数的单调性 教学设计</h1>" in html
+        assert "<dt>教材版本</dt><dd>人教A版</dd>" in html
+        assert "<dt>作者</dt><dd>林建华、马文静</dd>" in html
+        assert '<span class="document-link__type">DOCX</span>' in html
+        assert re.search(r'document-link__size">\d+(\.\d)?\xa0KB<', html)
+
+    def test_downloads_are_counted(self):
+        page = ResourcePage.objects.get(slug="hanshu-dandiaoxing-jiaoan")
+        document = page.documents.get().document
+        for _ in range(2):
+            response = self.client.get(document.url)
+            assert response.status_code == 200
+            b"".join(response.streaming_content)
+        assert "<dt>下载次数</dt><dd>2</dd>" in self.client.get(page.url).content.decode()
+
+    def test_recording_page_shows_poster_and_lesson_documents(self):
+        page = RecordingPage.objects.get(slug="jpk-hanshu-dandiaoxing")
+        html = self.client.get(page.url).content.decode()
+        assert '<span class="badge">市级精品课</span>' in html
+        assert "<dt>授课教师</dt><dd>马文静</dd>" in html
+        assert '<span class="attachments__role">教学设计</span>' in html
+        assert '<span class="attachments__role">教学反思</span>' in html
+        assert re.search(r'<img[^>]+src="/media/images/[^"]+\.webp"', html)
+
+    def test_showcase_lesson_needs_a_level(self):
+        page = RecordingPage.objects.get(slug="jpk-hanshu-dandiaoxing")
+        page.level = None
+        with pytest.raises(ValidationError, match="精品课须填写级别"):
+            page.full_clean()
+
+    def test_teacher_filters_to_grade_one_maths_showcase_lessons(self):
+        # 首页 → 课堂实录 → 精品课 → 数学 → 高一: each step a link on the page before it.
+        response = self.client.get("/recordings/")
+        assert facet(response, "类型")["精品课"] == 3
+        response = self.client.get("/recordings/", {"kind": "showcase"})
+        assert facet(response, "学科/专业") == {"数学": 1, "物理": 1, "语文": 1}
+        response = self.client.get("/recordings/", {"kind": "showcase", "subject": "shuxue"})
+        assert titles(response) == ["市级精品课：函数的单调性"]
+        response = self.client.get(
+            "/recordings/", {"kind": "showcase", "subject": "shuxue", "grade": "gaoyi"}
+        )
+        assert titles(response) == ["市级精品课：函数的单调性"]
+        assert "共 1 条符合条件的课堂实录" in response.text
+
+    def test_facet_counts_follow_the_other_filters(self):
+        response = self.client.get("/resources/", {"subject": "shuxue"})
+        grades = facet(response, "年级")
+        assert grades == {"高一": 6, "高二": 1}
+        # the subject facet itself still offers the other subjects, with their own counts
+        assert facet(response, "学科/专业")["物理"] == 4
+        assert len(titles(response)) == 8  # one has no grade
+
+    def test_filters_stay_in_links_and_can_be_removed(self):
+        response = self.client.get("/resources/", {"subject": "shuxue", "grade": "gaoyi"})
+        html = response.content.decode()
+        assert "?subject=shuxue&amp;grade=gaoyi&amp;type=jiaoan" in html  # adds to the filters
+        assert 'href="?grade=gaoyi" rel="nofollow">数学 <span aria-hidden="true">×' in html
+        assert 'href="?" rel="nofollow">清除全部</a>' in html
+
+    def test_year_facet(self):
+        response = self.client.get("/recordings/", {"year": "2024"})
+        assert facet(response, "年份") == {"2024年": 3, "2023年": 7}
+        assert len(titles(response)) == 3
+
+    def test_impossible_or_unknown_filters_say_so(self):
+        for params in [
+            {"subject": "wudao"},
+            {"year": "abc"},
+            {"subject": "niangjiu", "grade": "gaoyi"},
+        ]:
+            with self.subTest(params=params):
+                response = self.client.get(
+                    "/resources/" if "year" not in params else "/recordings/", params
+                )
+                assert response.status_code == 200
+                assert "没有符合这些条件的" in response.text
+                assert "清除全部筛选条件" in response.text
+
+    def test_pagination_keeps_the_filters(self):
+        response = self.client.get("/resources/", {"stage": "gaozhong"})
+        assert '<a href="?stage=gaozhong&amp;page=2" rel="next">下一页</a>' in response.text
+
+    def test_private_items_are_neither_listed_nor_counted(self):
+        page = ResourcePage.objects.get(slug="niangjiu-kebiao")
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+        response = self.client.get("/resources/", {"subject": "niangjiu"})
+        assert titles(response) == []
+        assert "葡萄酒酿造与营销" not in facet(response, "学科/专业")
+
+    def test_unpublished_items_are_neither_listed_nor_counted(self):
+        RecordingPage.objects.get(slug="sfk-qixiu-fadongji").unpublish()
+        response = self.client.get("/recordings/")
+        assert "示范课：发动机拆装实训" not in titles(response)
+        assert facet(response, "类型")["示范课"] == 1
+
+
+@pytest.mark.both_databases
+class ListingQueryCountTests(TestCase):
+    """Listing and detail pages cost the same number of queries for 5 items or 50."""
+
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader(library=False).run()
+
+    def count_queries(self, url, params=None):
+        self.client.get(url, params or {})  # warm the per-process caches (site, settings)
+        with CaptureQueriesContext(connection) as queries:
+            assert self.client.get(url, params or {}).status_code == 200
+        return len(queries)
+
+    def grow(self, make, count, **kwargs):
+        for i in range(count):
+            subject = ["shuxue", "wuli", "yuwen"][i % 3]
+            make(f"测试条目 {i}", subject=subject, **kwargs)
+
+    def test_resource_list(self):
+        self.grow(make_resource, 5, documents=[make_document()])
+        few = self.count_queries("/resources/", {"grade": "gaoyi"})
+        self.grow(make_resource, 45, documents=[make_document()])
+        many = self.count_queries("/resources/", {"grade": "gaoyi"})
+        assert few == many
+
+    def test_recording_list(self):
+        self.grow(make_recording, 5)
+        few = self.count_queries("/recordings/", {"subject": "shuxue"})
+        self.grow(make_recording, 45)
+        many = self.count_queries("/recordings/", {"subject": "shuxue"})
+        assert few == many
+
+    def test_resource_page_with_more_attachments(self):
+        page = make_resource("附件很多的资源", documents=[make_document() for _ in range(2)])
+        few = self.count_queries(page.url)
+        for _ in range(8):
+            page.documents.create(document=make_document())
+        page.save_revision().publish()
+        many = self.count_queries(page.url)
+        assert few == many
