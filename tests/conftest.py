@@ -1,3 +1,6 @@
+import shutil
+from pathlib import Path
+
 from django.db import connection
 
 import pytest
@@ -17,3 +20,11 @@ def demo_site(db):
     from home.models import HomePage
 
     return HomePage.objects.get()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from django.conf import settings
+
+    media = Path(settings.MEDIA_ROOT)
+    if media.name.startswith("portal-test-media-"):
+        shutil.rmtree(media, ignore_errors=True)

@@ -2,7 +2,9 @@
 the loader again changes nothing, and never overwrites what an editor has since changed."""
 
 import datetime
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -179,17 +181,19 @@ class DemoLoader:
         return self._publish_child(root, home)
 
     def load_site(self, home):
+        # Full URLs (sitemap, share cards) come from the Site record: give the demo the
+        # address it is served at. A record someone has set up is left as it is.
+        base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        address = {"hostname": base.hostname or "localhost", "port": base.port or 80}
         site = Site.objects.filter(is_default_site=True).first()
         if site is None:
             site = Site.objects.create(
-                hostname="localhost",
-                port=80,
-                root_page=home,
-                is_default_site=True,
-                site_name=site_pages.SITE_NAME,
+                **address, root_page=home, is_default_site=True, site_name=site_pages.SITE_NAME
             )
             self._count(Site._meta.verbose_name, True)
         elif site.root_page_id != home.pk or not site.site_name:
+            if (site.hostname, site.port) == ("localhost", 80):  # Wagtail's initial record
+                site.hostname, site.port = address["hostname"], address["port"]
             site.root_page = home
             site.site_name = site.site_name or site_pages.SITE_NAME
             site.save()

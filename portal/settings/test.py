@@ -1,3 +1,6 @@
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import STORAGES
 
@@ -14,3 +17,6 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 
 # Static files come from the finders in tests; WhiteNoise serves the collected ones in production.
 MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: F405
+
+# Uploaded and generated files of a test run go to a throwaway folder, not the developer's media/.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))

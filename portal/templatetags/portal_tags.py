@@ -39,3 +39,26 @@ def breadcrumbs(context):
 def document_size(document):
     """The file size as people read it (1.2 MB); blank when the file is missing."""
     return "" if document.file_size is None else filesizeformat(document.file_size)
+
+
+@register.inclusion_tag("components/social_meta.html", takes_context=True)
+def social_meta(context):
+    """Description and Open Graph tags, so a link shared in WeChat shows a proper card."""
+    request = context.get("request")
+    page = context.get("page")
+    portal_settings = context["settings"]["portal"]["PortalSettings"]
+    description = ""
+    image = None
+    if page is not None and hasattr(page, "get_meta_description"):
+        description = page.get_meta_description()
+        image = getattr(page, "social_image", None) or getattr(page, "poster", None)
+    url = page.get_full_url(request) if hasattr(page, "get_full_url") else ""
+    return {
+        "page": page,
+        "request": request,
+        "description": description or portal_settings.site_description,
+        "image": image,
+        "url": url,
+        "root_url": url[: -len(page.url)] if url and page.url and url.endswith(page.url) else "",
+        "site_name": context.get("current_site").site_name if context.get("current_site") else "",
+    }

@@ -1,0 +1,55 @@
+"""What other sites and WeChat see of the portal: share-card meta tags and the sitemap."""
+
+import re
+
+from django.test import TestCase
+
+from wagtail.models import PageViewRestriction
+
+from content.demo.loader import DemoLoader
+from content.models import RecordingPage, ResourcePage
+
+
+def meta(html, prop):
+    found = re.search(rf'<meta (?:property|name)="{prop}" content="([^"]*)">', html)
+    return found.group(1) if found else None
+
+
+class SharingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader().run()
+
+    def test_every_page_has_a_share_card(self):
+        for url in ["/", "/about/", "/resources/", "/recordings/jpk-hanshu-dandiaoxing/"]:
+            with self.subTest(url=url):
+                html = self.client.get(url).content.decode()
+                assert meta(html, "og:title"), url
+                assert meta(html, "og:description"), url
+                assert meta(html, "description") == meta(html, "og:description")
+                assert meta(html, "og:url") == f"http://testserver{url}"
+                assert f'<link rel="canonical" href="http://testserver{url}">' in html
+
+    def test_recording_card_uses_its_poster_at_an_absolute_url(self):
+        html = self.client.get("/recordings/jpk-hanshu-dandiaoxing/").content.decode()
+        assert meta(html, "og:title") == "市级精品课：函数的单调性"
+        assert meta(html, "og:description").startswith("罗山中学青年教师")
+        assert re.fullmatch(
+            r"http://testserver/media/images/jpk-hanshu-dandiaoxing[\w.]*\.fill-1200x630\.png",
+            meta(html, "og:image"),
+        )
+
+    def test_sitemap_lists_public_live_pages_only(self):
+        private = ResourcePage.objects.get(slug="niangjiu-kebiao")
+        PageViewRestriction.objects.create(page=private, restriction_type=PageViewRestriction.LOGIN)
+        RecordingPage.objects.get(slug="sfk-qixiu-fadongji").unpublish()
+
+        response = self.client.get("/sitemap.xml")
+        locations = re.findall(r"<loc>([^<]+)</loc>", response.content.decode())
+
+        assert response.status_code == 200
+        assert "http://testserver/resources/hanshu-dandiaoxing-jiaoan/" in locations
+        assert "http://testserver/recordings/jpk-hanshu-dandiaoxing/" in locations
+        assert "http://testserver/resources/niangjiu-kebiao/" not in locations
+        assert "http://testserver/recordings/sfk-qixiu-fadongji/" not in locations
+        assert len(locations) == 8 + 30 - 1 + 10 - 1
