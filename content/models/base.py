@@ -50,3 +50,21 @@ class BasePage(Page):
 
     def get_meta_description(self):
         return self.search_description or self.listing_summary
+
+
+class LibraryPage(BasePage):
+    """A page of the archive that teachers download from: a summary and attached files.
+
+    Subclasses give their attachments the related name "documents".
+    """
+
+    summary = models.TextField(_("简介"), max_length=500)
+
+    class Meta:
+        abstract = True
+
+    def get_meta_description(self):
+        return super().get_meta_description() or self.summary
+
+    def attachments(self):
+        return self.documents.select_related("document")

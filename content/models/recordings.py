@@ -9,7 +9,7 @@ from wagtail.search import index
 
 from content.blocks import BodyBlock
 from content.filters import ChoiceFacet, Facet, FacetedIndexMixin, YearFacet
-from content.models.base import BasePage
+from content.models.base import BasePage, LibraryPage
 from content.models.documents import AttachedDocument
 from content.models.pages import SectionIndexPage
 
@@ -61,7 +61,7 @@ class RecordingDocument(AttachedDocument):
     panels = [FieldPanel("role"), *AttachedDocument.panels]
 
 
-class RecordingPage(BasePage):
+class RecordingPage(LibraryPage):
     """课堂实录: one lesson on video, with its design, slides and reflection."""
 
     kind = models.CharField(_("类型"), max_length=20, choices=RecordingKind.choices)
@@ -106,7 +106,6 @@ class RecordingPage(BasePage):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    summary = models.TextField(_("简介"), max_length=500)
     body = StreamField(BodyBlock(), verbose_name=_("课堂评析"), blank=True)
 
     content_panels = [
@@ -158,12 +157,6 @@ class RecordingPage(BasePage):
             errors["video_url"] = _("已上传视频时不再填写视频网站链接。")
         if errors:
             raise ValidationError(errors)
-
-    def get_meta_description(self):
-        return super().get_meta_description() or self.summary
-
-    def attachments(self):
-        return self.documents.select_related("document")
 
     @property
     def kind_label(self):

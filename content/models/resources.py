@@ -11,7 +11,7 @@ from wagtail.search import index
 
 from content.blocks import BodyBlock
 from content.filters import Facet, FacetedIndexMixin
-from content.models.base import BasePage
+from content.models.base import BasePage, LibraryPage
 from content.models.documents import AttachedDocument
 from content.models.pages import SectionIndexPage
 
@@ -52,7 +52,7 @@ class ResourceDocument(AttachedDocument):
     page = ParentalKey("content.ResourcePage", related_name="documents", on_delete=models.CASCADE)
 
 
-class ResourcePage(BasePage):
+class ResourcePage(LibraryPage):
     """教学资源: a lesson plan, slides, exam items, a textbook ... with its files."""
 
     resource_type = models.ForeignKey(
@@ -85,7 +85,6 @@ class ResourcePage(BasePage):
         on_delete=models.PROTECT,
         help_text=_("获评精品资源、优秀教案等的级别；没有则留空。"),
     )
-    summary = models.TextField(_("简介"), max_length=500)
     body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
     tags = ClusterTaggableManager(through=ResourcePageTag, verbose_name=_("标签"), blank=True)
 
@@ -125,12 +124,6 @@ class ResourcePage(BasePage):
     class Meta:
         verbose_name = _("教学资源")
         verbose_name_plural = _("教学资源")
-
-    def get_meta_description(self):
-        return super().get_meta_description() or self.summary
-
-    def attachments(self):
-        return self.documents.select_related("document")
 
     @property
     def download_count(self):
