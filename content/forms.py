@@ -1,3 +1,4 @@
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminPageForm
@@ -29,3 +30,24 @@ class PortalPageForm(WagtailAdminPageForm):
                 lambda s: not Page._slug_is_available(s, self.parent_page, self.instance),
             )
         return cleaned_data
+
+
+COLLECTABLE_LABELS = [
+    ("resource", _("教学资源")),
+    ("recording", _("课堂实录")),
+    ("lesson_study", _("同课异构")),
+    ("news", _("新闻")),
+    ("activity", _("教研活动")),
+    ("forum", _("论坛")),
+    ("workshop", _("工作室")),
+]
+
+
+class CollectionPageForm(PortalPageForm):
+    page_types = forms.MultipleChoiceField(
+        label=_("内容类型"),
+        choices=COLLECTABLE_LABELS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("不选则包括全部类型。"),
+    )

@@ -39,6 +39,7 @@ class HomePage(BasePage):
         "content.NewsIndexPage",
         "content.ActivityIndexPage",
         "content.StandardPage",
+        "content.CollectionPage",
     ]
     max_count = 1
 

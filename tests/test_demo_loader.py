@@ -12,7 +12,12 @@ from wagtail.models import Page, Revision, Site
 import pytest
 
 from content.models import (
+    ActivityPage,
+    Apprenticeship,
+    ForumSessionPage,
+    LessonStudyPage,
     Level,
+    NewsPage,
     Person,
     PortalDocument,
     RecordingPage,
@@ -20,6 +25,7 @@ from content.models import (
     ResourceType,
     ResponsibleUnit,
     School,
+    WorkshopPage,
 )
 from home.models import HomePage
 
@@ -117,7 +123,23 @@ class DemoLoaderTests(TestCase):
         document = resource.documents.get().document
         assert document.file_extension == "docx"
         assert document.file.size > 0
-        assert PortalDocument.objects.count() == 30 + 2 * 10
+        assert PortalDocument.objects.count() == 30 + 2 * 10 + 4  # resources, recordings, forums
+
+    def test_builds_the_programme_pages(self):
+        kinds = sorted(WorkshopPage.objects.values_list("kind", flat=True))
+        assert kinds == sorted(
+            ["principal", "head_teacher", "master_teacher", "master_teacher", "enterprise_mentor"]
+        )
+        assert Apprenticeship.objects.count() >= 5
+        study = LessonStudyPage.objects.get()
+        assert len(study.lesson_recordings()) == 3
+        assert ForumSessionPage.objects.count() == 4
+        assert NewsPage.objects.values("category").distinct().count() >= 5
+        assert NewsPage.objects.count() == 12
+        semesters = ActivityPage.objects.filter(start__date__range=("2023-09-01", "2024-07-31"))
+        assert semesters.count() == 20
+        assert semesters.filter(start__date__lt="2024-02-01").count() >= 8  # autumn 2023
+        assert semesters.filter(start__date__gte="2024-02-01").count() >= 8  # spring 2024
 
     def test_an_editors_changes_survive_a_rerun(self):
         school = School.objects.get(slug="luoshan")

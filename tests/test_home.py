@@ -64,7 +64,7 @@ class HomeAndSectionPageTests(TestCase):
         assert 'aria-label="面包屑导航"' in html
         assert '<a href="/">首页</a>' in html
         assert '<span aria-current="page">工作室</span>' in html
-        assert "本栏目暂无内容" in html
+        assert "暂无工作室" in html
 
     def test_pages_are_accessible_by_construction(self):
         for url in ["/", "/about/", "/resources/"]:

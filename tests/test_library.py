@@ -14,11 +14,13 @@ import pytest
 
 from content.demo.loader import DemoLoader
 from content.models import (
+    LessonStudyPage,
     RecordingIndexPage,
     RecordingPage,
     ResourceIndexPage,
     ResourcePage,
     StandardPage,
+    WorkshopPage,
 )
 from home.models import HomePage
 from tests.factories import make_document, make_recording, make_resource
@@ -44,14 +46,14 @@ def facet(response, label):
 
 class PageTypeRulesTests(WagtailPageTestCase):
     def test_resources_live_under_the_resource_section(self):
-        self.assertAllowedParentPageTypes(ResourcePage, {ResourceIndexPage})
+        self.assertAllowedParentPageTypes(ResourcePage, {ResourceIndexPage, WorkshopPage})
         self.assertAllowedSubpageTypes(ResourceIndexPage, {ResourcePage})
         self.assertCanNotCreateAt(HomePage, ResourcePage)
         self.assertCanNotCreateAt(StandardPage, ResourcePage)
 
     def test_recordings_live_under_the_recording_section(self):
-        self.assertAllowedParentPageTypes(RecordingPage, {RecordingIndexPage})
-        self.assertAllowedSubpageTypes(RecordingIndexPage, {RecordingPage})
+        self.assertAllowedParentPageTypes(RecordingPage, {RecordingIndexPage, WorkshopPage})
+        self.assertAllowedSubpageTypes(RecordingIndexPage, {RecordingPage, LessonStudyPage})
         self.assertAllowedSubpageTypes(RecordingPage, set())
 
 

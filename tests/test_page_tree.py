@@ -5,11 +5,12 @@ from django.urls import reverse
 
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from content.demo.loader import DemoLoader
 from content.models import (
     ActivityIndexPage,
+    CollectionPage,
     ForumIndexPage,
     NewsIndexPage,
     RecordingIndexPage,
@@ -40,7 +41,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.client.force_login(editor)
 
     def test_home_takes_the_sections_and_standard_pages(self):
-        self.assertAllowedSubpageTypes(HomePage, {*SECTION_MODELS, StandardPage})
+        self.assertAllowedSubpageTypes(HomePage, {*SECTION_MODELS, StandardPage, CollectionPage})
 
     def test_home_only_at_the_root(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})
@@ -57,7 +58,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
             self.assertFalse(model.can_create_at(self.home), f"a second {model.__name__}")
 
     def test_standard_pages_nest(self):
-        self.assertAllowedSubpageTypes(StandardPage, {StandardPage})
+        self.assertAllowedSubpageTypes(StandardPage, {StandardPage, CollectionPage})
         about = StandardPage.objects.get(slug="about")
         self.assertTrue(StandardPage.can_create_at(about))
 
@@ -67,7 +68,11 @@ class PageTreeRulesTests(WagtailPageTestCase):
             self.home,
             StandardPage,
             nested_form_data(
-                {"title": "联系我们", "slug": "", "body": rich_text("<p>电话与地址</p>")}
+                {
+                    "title": "联系我们",
+                    "slug": "",
+                    "body": streamfield([("paragraph", rich_text("<p>电话与地址</p>"))]),
+                }
             ),
         )
         page = StandardPage.objects.get(title="联系我们")
@@ -79,7 +84,7 @@ class PageTreeRulesTests(WagtailPageTestCase):
             self.assertCanCreate(
                 self.home,
                 StandardPage,
-                nested_form_data({"title": "工作通报", "slug": "", "body": rich_text("")}),
+                nested_form_data({"title": "工作通报", "slug": "", "body": streamfield([])}),
             )
         slugs = set(StandardPage.objects.filter(title="工作通报").values_list("slug", flat=True))
         self.assertEqual(slugs, {"gongzuotongbao", "gongzuotongbao-2"})

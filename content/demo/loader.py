@@ -13,11 +13,23 @@ from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from content import models as content_models
-from content.demo import library, reference, site_pages
+from content.demo import library, programme, reference, site_pages
 from content.demo.media import docx_file, poster_file
 from content.models import (
+    ActivityIndexPage,
+    ActivityPage,
+    AgendaItem,
+    Apprenticeship,
+    ForumDocument,
+    ForumIndexPage,
+    ForumRecording,
+    ForumSessionPage,
     Grade,
+    LessonStudyPage,
+    LessonStudyRecording,
     Level,
+    NewsIndexPage,
+    NewsPage,
     Person,
     PortalDocument,
     RecordingDocument,
@@ -33,6 +45,8 @@ from content.models import (
     StandardPage,
     Subject,
     TextbookEdition,
+    WorkshopIndexPage,
+    WorkshopPage,
 )
 from home.models import HomePage, KeyFigure
 from portal.models import PortalSettings
@@ -55,8 +69,13 @@ class DemoLoader:
         home = self.load_page_tree()
         self.load_site(home)
         if self.library:
+            self.load_workshops()
             self.load_resources()
             self.load_recordings()
+            self.load_lesson_study()
+            self.load_forums()
+            self.load_news()
+            self.load_activities()
         if self.demo_accounts:
             self.load_accounts()
         return self.created
@@ -304,6 +323,164 @@ class DemoLoader:
             )
             self._publish_child(index, page)
             self._backdate(page, day)
+
+    # Workshops, forums, news, activities ---------------------------------------------
+
+    def _new_slugs(self, model, rows):
+        existing = set(model.objects.values_list("slug", flat=True))
+        return [row for row in rows if row[0] not in existing]
+
+    def _people(self):
+        return {p.name: p for p in Person.objects.all()}
+
+    def load_workshops(self):
+        index = WorkshopIndexPage.objects.first()
+        if index is None:
+            return
+        schools, people = {s.slug: s for s in School.objects.all()}, self._people()
+        for row in self._new_slugs(WorkshopPage, programme.WORKSHOPS):
+            slug, title, kind, school, lead, members, founded, summary, intro, goals = row
+            page = WorkshopPage(
+                title=title,
+                slug=slug,
+                kind=kind,
+                school=schools[school],
+                lead=people[lead],
+                founded=datetime.date.fromisoformat(founded),
+                listing_summary=summary,
+                introduction=f"<p>{intro}</p>",
+                goals=f"<p>{goals}</p>",
+                apprenticeships=[
+                    Apprenticeship(
+                        mentor=people[mentor],
+                        apprentice=people[apprentice],
+                        start_date=datetime.date.fromisoformat(day),
+                    )
+                    for workshop, mentor, apprentice, day in programme.APPRENTICESHIPS
+                    if workshop == slug
+                ],
+            )
+            page.members = [people[name] for name in members]
+            self._publish_child(index, page)
+            self._backdate(page, founded)
+
+    def load_lesson_study(self):
+        data = programme.LESSON_STUDY
+        index = RecordingIndexPage.objects.first()
+        if index is None or LessonStudyPage.objects.filter(slug=data["slug"]).exists():
+            return
+        recordings = {r.slug: r for r in RecordingPage.objects.filter(slug__in=data["recordings"])}
+        page = LessonStudyPage(
+            title=data["title"],
+            slug=data["slug"],
+            topic=data["topic"],
+            subject=Subject.objects.get(slug=data["subject"]),
+            grade=Grade.objects.get(slug=data["grade"]),
+            date=datetime.date.fromisoformat(data["date"]),
+            introduction=data["introduction"],
+            evaluation=[("paragraph", data["evaluation"])],
+            lessons=[
+                LessonStudyRecording(recording=recordings[slug])
+                for slug in data["recordings"]
+                if slug in recordings
+            ],
+        )
+        self._publish_child(index, page)
+        self._backdate(page, data["date"])
+
+    def load_forums(self):
+        index = ForumIndexPage.objects.first()
+        if index is None:
+            return
+        people = self._people()
+        talks = {r.slug: r for r in RecordingPage.objects.filter(kind="demonstration")}
+        for row in self._new_slugs(ForumSessionPage, programme.FORUMS):
+            slug, title, quarter, theme, day, place, speakers, summary, agenda = row
+            page = ForumSessionPage(
+                title=title,
+                slug=slug,
+                quarter=quarter,
+                theme=theme,
+                date=datetime.date.fromisoformat(day),
+                place=place,
+                summary=summary,
+                agenda=[AgendaItem(time=t, item=item, speaker=who) for t, item, who in agenda],
+                documents=[
+                    ForumDocument(
+                        document=self._document(
+                            f"forum-{slug}",
+                            f"{theme} 讲稿",
+                            [summary, f"主讲：{'、'.join(speakers)}"],
+                        )
+                    )
+                ],
+                recordings=[ForumRecording(recording=talks["sfk-sanjiao-hanshu"])]
+                if slug == "2024-q2" and "sfk-sanjiao-hanshu" in talks
+                else [],
+            )
+            page.speakers = [people[name] for name in speakers]
+            self._publish_child(index, page)
+            self._backdate(page, day)
+
+    def load_news(self):
+        index = NewsIndexPage.objects.first()
+        if index is None:
+            return
+        Image = get_image_model()
+        colours = ["#0b4f8a", "#8c1d18", "#1b6e4b", "#5b3a8c", "#a35c00", "#2f5d62"]
+        for order, row in enumerate(self._new_slugs(NewsPage, programme.NEWS)):
+            slug, title, category, day, introduction, tags = row
+            cover = Image(
+                title=f"{title} 配图",
+                file=poster_file(f"news-{slug}", title, day, colours[order % len(colours)]),
+            )
+            cover.save()
+            page = NewsPage(
+                title=title,
+                slug=slug,
+                category=category,
+                date=datetime.date.fromisoformat(day),
+                introduction=introduction,
+                cover_image=cover,
+                body=[
+                    ("paragraph", f"<p>{introduction}</p>"),
+                    (
+                        "quote",
+                        {"text": "把“输血”与“造血”功能有机结合。", "attribution": "实施方案"},
+                    ),
+                    ("paragraph", "<p>（演示新闻）</p>"),
+                ],
+            )
+            page.tags.add(*tags)
+            self._publish_child(index, page)
+            self._backdate(page, day)
+
+    def load_activities(self):
+        index = ActivityIndexPage.objects.first()
+        if index is None:
+            return
+        lookup = self._lookups()
+        workshops = {w.slug: w for w in WorkshopPage.objects.all()}
+        for row in self._new_slugs(ActivityPage, programme.ACTIVITIES):
+            slug, title, kind, day, hour, hours, location, school, subject = row[:9]
+            workshop, participants, summary = row[9:]
+            start = timezone.make_aware(datetime.datetime.fromisoformat(f"{day}T{hour:02d}:00:00"))
+            page = ActivityPage(
+                title=title,
+                slug=slug,
+                activity_type=kind,
+                start=start,
+                end=start + datetime.timedelta(hours=hours),
+                location=location,
+                school=lookup[School].get(school),
+                subject=lookup[Subject].get(subject),
+                workshop=workshops.get(workshop),
+                organiser="“组团式”教育帮扶团队",
+                participants=participants,
+                summary=summary,
+            )
+            self._publish_child(index, page)
+            self._backdate(page, min(day, timezone.localdate().isoformat()))
 
     # Accounts -----------------------------------------------------------------------
 

@@ -1,11 +1,19 @@
-from content.models.base import BasePage
+from content.models.base import BasePage, LibraryPage
 from content.models.documents import PortalDocument
-from content.models.events import ActivityIndexPage
-from content.models.forums import ForumIndexPage
-from content.models.news import NewsIndexPage
-from content.models.pages import SectionIndexPage, StandardPage
+from content.models.events import ActivityIndexPage, ActivityPage, ActivityType
+from content.models.forums import (
+    AgendaItem,
+    ForumDocument,
+    ForumIndexPage,
+    ForumRecording,
+    ForumSessionPage,
+)
+from content.models.news import NewsCategory, NewsIndexPage, NewsPage, NewsPageTag
+from content.models.pages import CollectionPage, SectionIndexPage, StandardPage
 from content.models.people import Person
 from content.models.recordings import (
+    LessonStudyPage,
+    LessonStudyRecording,
     RecordingDocument,
     RecordingIndexPage,
     RecordingKind,
@@ -27,15 +35,29 @@ from content.models.taxonomy import (
     Subject,
     TextbookEdition,
 )
-from content.models.workshops import WorkshopIndexPage
+from content.models.workshops import Apprenticeship, WorkshopIndexPage, WorkshopKind, WorkshopPage
 
 __all__ = [
     "ActivityIndexPage",
+    "ActivityPage",
+    "ActivityType",
+    "AgendaItem",
+    "Apprenticeship",
     "BasePage",
+    "CollectionPage",
+    "ForumDocument",
     "ForumIndexPage",
+    "ForumRecording",
+    "ForumSessionPage",
     "Grade",
+    "LessonStudyPage",
+    "LessonStudyRecording",
     "Level",
+    "LibraryPage",
+    "NewsCategory",
     "NewsIndexPage",
+    "NewsPage",
+    "NewsPageTag",
     "Person",
     "PortalDocument",
     "RecordingDocument",
@@ -55,4 +77,6 @@ __all__ = [
     "Subject",
     "TextbookEdition",
     "WorkshopIndexPage",
+    "WorkshopKind",
+    "WorkshopPage",
 ]

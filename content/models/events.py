@@ -1,11 +1,174 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from content.blocks import BodyBlock
+from content.calendar import calendar_response
+from content.filters import ChoiceFacet, Facet, FacetedIndexMixin
+from content.models.base import BasePage
 from content.models.pages import SectionIndexPage
 
 
-class ActivityIndexPage(SectionIndexPage):
-    template = SectionIndexPage.template
+class ActivityType(models.TextChoices):
+    OBSERVATION = "observation", _("教学观摩")
+    COMPETITION = "competition", _("学科竞赛")
+    MODEL_LESSON_SELECTION = "model_lesson_selection", _("示范课评选")
+    LESSON_STUDY = "lesson_study", _("同课异构")
+    REMOTE = "remote", _("远程教研")
+    COLLECTIVE_PREPARATION = "collective_preparation", _("集体备课")
+    MEETING = "meeting", _("座谈会")
+    FORUM = "forum", _("论坛")
+    ON_SITE_GUIDANCE = "on_site_guidance", _("实地指导")
+    TRAINING = "training", _("培训")
+
+
+class MonthFacet(Facet):
+    """The month an activity starts in, as ?month=2024-03, newest first."""
+
+    def apply(self, queryset, value):
+        try:
+            year, month = (int(part) for part in value.split("-"))
+        except ValueError:
+            return queryset.none()
+        return queryset.filter(**{f"{self.field}__year": year, f"{self.field}__month": month})
+
+    def counts(self, queryset):
+        rows = (
+            queryset.order_by()
+            .annotate(facet_month=TruncMonth(self.field))
+            .values("facet_month")
+            .annotate(count=models.Count("pk"))
+            .order_by("-facet_month")
+        )
+        return [
+            (
+                f"{r['facet_month']:%Y-%m}",
+                f"{r['facet_month'].year}年{r['facet_month'].month}月",
+                r["count"],
+            )
+            for r in rows
+            if r["facet_month"]
+        ]
+
+
+class ActivityIndexPage(RoutablePageMixin, FacetedIndexMixin, SectionIndexPage):
+    """The calendar: upcoming activities first, then past ones; all of it as an iCal feed."""
+
+    template = "pages/activity_index_page.html"
+    subpage_types = ["content.ActivityPage"]
+    facets = [
+        ChoiceFacet("type", _("活动类型"), "activity_type"),
+        Facet("school", _("学校"), "school"),
+        MonthFacet("month", _("月份"), "start"),
+    ]
 
     class Meta:
         verbose_name = _("教研活动栏目")
         verbose_name_plural = _("教研活动栏目")
+
+    def get_listing_queryset(self):
+        return (
+            ActivityPage.objects.live()
+            .public()
+            .select_related("school", "subject", "workshop")
+            .order_by("-start", "-pk")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if not context["listing"].active:
+            now = timezone.now()
+            context["upcoming"] = list(
+                self.get_listing_queryset().filter(end__gte=now).order_by("start")[:10]
+            )
+        return context
+
+    @path("ical/", name="ical")
+    def ical(self, request):
+        return calendar_response(self.get_listing_queryset()[:500], request, "教研活动")
+
+
+class ActivityPage(RoutablePageMixin, BasePage):
+    """教研活动: one event of the programme, with its own iCal entry."""
+
+    activity_type = models.CharField(_("活动类型"), max_length=30, choices=ActivityType.choices)
+    start = models.DateTimeField(_("开始时间"))
+    end = models.DateTimeField(_("结束时间"))
+    location = models.CharField(_("地点"), max_length=200, blank=True)
+    school = models.ForeignKey(
+        "content.School", verbose_name=_("学校"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    subject = models.ForeignKey(
+        "content.Subject",
+        verbose_name=_("学科/专业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    workshop = models.ForeignKey(
+        "content.WorkshopPage",
+        verbose_name=_("工作室"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    organiser = models.CharField(_("组织者"), max_length=100, blank=True)
+    participants = models.PositiveIntegerField(_("参与人数"), null=True, blank=True)
+    summary = models.TextField(_("简介"), max_length=500)
+    body = StreamField(BodyBlock(), verbose_name=_("活动纪要"), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("activity_type"), FieldPanel("location")]),
+                FieldRowPanel([FieldPanel("start"), FieldPanel("end")]),
+                FieldRowPanel([FieldPanel("school"), FieldPanel("subject")]),
+                FieldRowPanel([FieldPanel("workshop"), FieldPanel("organiser")]),
+                FieldPanel("participants"),
+            ],
+            heading=_("活动信息"),
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.SearchField("location"),
+        index.FilterField("activity_type"),
+        index.FilterField("start"),
+    ]
+
+    template = "pages/activity_page.html"
+    parent_page_types = ["content.ActivityIndexPage", "content.WorkshopPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("教研活动")
+        verbose_name_plural = _("教研活动")
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("结束时间不能早于开始时间。")})
+
+    def get_meta_description(self):
+        return super().get_meta_description() or self.summary
+
+    @property
+    def is_upcoming(self):
+        return self.end >= timezone.now()
+
+    @path("ical/", name="ical")
+    def ical(self, request):
+        return calendar_response([self], request, self.title, filename=self.slug)

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
+from wagtail.models import Orderable
 from wagtail.search import index
 
 from content.blocks import BodyBlock
@@ -24,7 +25,7 @@ class RecordingKind(models.TextChoices):
 
 class RecordingIndexPage(FacetedIndexMixin, SectionIndexPage):
     template = "pages/recording_index_page.html"
-    subpage_types = ["content.RecordingPage"]
+    subpage_types = ["content.RecordingPage", "content.LessonStudyPage"]
     per_page = 12
     facets = [
         ChoiceFacet("kind", _("类型"), "kind"),
@@ -38,6 +39,17 @@ class RecordingIndexPage(FacetedIndexMixin, SectionIndexPage):
     class Meta:
         verbose_name = _("课堂实录栏目")
         verbose_name_plural = _("课堂实录栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["lesson_studies"] = (
+            LessonStudyPage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("subject")
+            .order_by("-date")[:4]
+        )
+        return context
 
     def get_listing_queryset(self):
         return (
@@ -141,7 +153,7 @@ class RecordingPage(LibraryPage):
     ]
 
     template = "pages/recording_page.html"
-    parent_page_types = ["content.RecordingIndexPage"]
+    parent_page_types = ["content.RecordingIndexPage", "content.WorkshopPage"]
     subpage_types = []
 
     class Meta:
@@ -163,3 +175,61 @@ class RecordingPage(LibraryPage):
         if self.kind == RecordingKind.SHOWCASE and self.level_id:
             return f"{self.level.name}{self.get_kind_display()}"
         return self.get_kind_display()
+
+
+class LessonStudyRecording(Orderable):
+    page = ParentalKey("content.LessonStudyPage", related_name="lessons", on_delete=models.CASCADE)
+    recording = models.ForeignKey(
+        RecordingPage, verbose_name=_("课堂实录"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    panels = [FieldPanel("recording")]
+
+
+class LessonStudyPage(BasePage):
+    """同课异构: one topic taught by several teachers, shown side by side and compared."""
+
+    topic = models.CharField(_("课题"), max_length=200)
+    subject = models.ForeignKey(
+        "content.Subject", verbose_name=_("学科/专业"), on_delete=models.PROTECT
+    )
+    grade = models.ForeignKey(
+        "content.Grade", verbose_name=_("年级"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    date = models.DateField(_("活动日期"))
+    introduction = models.TextField(_("活动简介"), max_length=500)
+    evaluation = StreamField(BodyBlock(), verbose_name=_("比较与评价"), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        FieldPanel("topic"),
+        FieldRowPanel([FieldPanel("subject"), FieldPanel("grade"), FieldPanel("date")]),
+        FieldPanel("introduction"),
+        InlinePanel("lessons", heading=_("参与比较的课堂"), label=_("课堂"), min_num=2),
+        FieldPanel("evaluation"),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("topic"),
+        index.SearchField("introduction"),
+        index.SearchField("evaluation"),
+        index.RelatedFields("subject", [index.SearchField("name")]),
+    ]
+
+    template = "pages/lesson_study_page.html"
+    parent_page_types = ["content.RecordingIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("同课异构")
+        verbose_name_plural = _("同课异构")
+
+    def get_meta_description(self):
+        return super().get_meta_description() or self.introduction
+
+    def lesson_recordings(self):
+        """The compared recordings with what their columns show, in one query each."""
+        lessons = self.lessons.select_related(
+            "recording__teacher", "recording__school", "recording__poster"
+        ).prefetch_related("recording__documents__document")
+        return [lesson.recording for lesson in lessons if lesson.recording.live]

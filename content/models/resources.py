@@ -118,7 +118,7 @@ class ResourcePage(LibraryPage):
     ]
 
     template = "pages/resource_page.html"
-    parent_page_types = ["content.ResourceIndexPage"]
+    parent_page_types = ["content.ResourceIndexPage", "content.WorkshopPage"]
     subpage_types = []
 
     class Meta:

@@ -1,11 +1,146 @@
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from content.models.base import BasePage
+from content.models.events import ActivityPage
 from content.models.pages import SectionIndexPage
+from content.models.recordings import RecordingPage
+from content.models.resources import ResourcePage
+
+
+class WorkshopKind(models.TextChoices):
+    PRINCIPAL = "principal", _("名校长工作室")
+    HEAD_TEACHER = "head_teacher", _("名班主任工作室")
+    MASTER_TEACHER = "master_teacher", _("名师工作室")
+    ENTERPRISE_MENTOR = "enterprise_mentor", _("企业德育导师工作室")
 
 
 class WorkshopIndexPage(SectionIndexPage):
-    template = SectionIndexPage.template
+    template = "pages/workshop_index_page.html"
+    subpage_types = ["content.WorkshopPage"]
 
     class Meta:
         verbose_name = _("工作室栏目")
         verbose_name_plural = _("工作室栏目")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["workshops"] = (
+            WorkshopPage.objects.live()
+            .public()
+            .child_of(self)
+            .select_related("school", "lead")
+            .order_by("path")
+        )
+        return context
+
+
+class Apprenticeship(Orderable):
+    """师徒结对: an aid-team member and an apprentice, from a date."""
+
+    page = ParentalKey(
+        "content.WorkshopPage", related_name="apprenticeships", on_delete=models.CASCADE
+    )
+    mentor = models.ForeignKey(
+        "content.Person", verbose_name=_("师傅"), on_delete=models.PROTECT, related_name="+"
+    )
+    apprentice = models.ForeignKey(
+        "content.Person", verbose_name=_("徒弟"), on_delete=models.PROTECT, related_name="+"
+    )
+    start_date = models.DateField(_("结对日期"))
+
+    panels = [
+        FieldRowPanel([FieldPanel("mentor"), FieldPanel("apprentice"), FieldPanel("start_date")])
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("师徒结对")
+        verbose_name_plural = _("师徒结对")
+
+
+class WorkshopPage(BasePage):
+    """工作室: a section of its own, holding the workshop's resources, recordings, activities."""
+
+    kind = models.CharField(_("类型"), max_length=20, choices=WorkshopKind.choices)
+    school = models.ForeignKey(
+        "content.School", verbose_name=_("依托学校"), on_delete=models.PROTECT
+    )
+    lead = models.ForeignKey(
+        "content.Person", verbose_name=_("主持人"), on_delete=models.PROTECT, related_name="+"
+    )
+    members = ParentalManyToManyField(
+        "content.Person", verbose_name=_("成员"), blank=True, related_name="workshops"
+    )
+    founded = models.DateField(_("成立日期"), null=True, blank=True)
+    introduction = RichTextField(_("简介"))
+    goals = RichTextField(_("工作目标"), blank=True)
+
+    content_panels = [
+        *BasePage.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("kind"), FieldPanel("school")]),
+                FieldRowPanel([FieldPanel("lead"), FieldPanel("founded")]),
+                FieldPanel("members"),
+            ],
+            heading=_("工作室信息"),
+        ),
+        FieldPanel("introduction"),
+        FieldPanel("goals"),
+        InlinePanel("apprenticeships", heading=_("师徒结对"), label=_("结对")),
+    ]
+    search_fields = [
+        *BasePage.search_fields,
+        index.SearchField("introduction"),
+        index.SearchField("goals"),
+        index.RelatedFields("lead", [index.SearchField("name")]),
+        index.RelatedFields("school", [index.SearchField("name")]),
+        index.FilterField("kind"),
+    ]
+
+    template = "pages/workshop_page.html"
+    parent_page_types = ["content.WorkshopIndexPage"]
+    subpage_types = ["content.ResourcePage", "content.RecordingPage", "content.ActivityPage"]
+
+    class Meta:
+        verbose_name = _("工作室")
+        verbose_name_plural = _("工作室")
+
+    def get_meta_description(self):
+        return super().get_meta_description() or f"{self.school.name}{self.get_kind_display()}"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The workshop's work: pages filed under it, or by its lead and members.
+        inside = Page.objects.descendant_of(self).values("pk")
+        people = [self.lead_id, *self.members.values_list("pk", flat=True)]
+        context["resources"] = (
+            ResourcePage.objects.live()
+            .public()
+            .filter(models.Q(pk__in=inside) | models.Q(authors__in=people))
+            .distinct()
+            .select_related("resource_type", "subject", "grade", "school", "level")
+            .order_by("-first_published_at")[:6]
+        )
+        context["recordings"] = (
+            RecordingPage.objects.live()
+            .public()
+            .filter(models.Q(pk__in=inside) | models.Q(teacher__in=people))
+            .select_related("teacher", "school", "subject", "grade", "level", "poster")
+            .order_by("-lesson_date")[:6]
+        )
+        context["activities"] = (
+            ActivityPage.objects.live()
+            .public()
+            .filter(models.Q(pk__in=inside) | models.Q(workshop=self))
+            .select_related("school")
+            .order_by("-start")[:8]
+        )
+        context["apprenticeships"] = self.apprenticeships.select_related("mentor", "apprentice")
+        return context
