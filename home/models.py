@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
@@ -7,7 +8,14 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from content.models import BasePage, SectionIndexPage
+from content.models import (
+    ActivityPage,
+    BasePage,
+    NewsPage,
+    RecordingPage,
+    ResourcePage,
+    SectionIndexPage,
+)
 
 
 class HomePage(BasePage):
@@ -30,6 +38,7 @@ class HomePage(BasePage):
     ]
 
     template = "pages/home_page.html"
+    show_share_box = False
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
         "content.WorkshopIndexPage",
@@ -49,8 +58,29 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        sections = self.get_children().live().public().type(SectionIndexPage).specific()
-        context["sections"] = sections
+        context["sections"] = self.get_children().live().public().type(SectionIndexPage).specific()
+        context["latest_news"] = (
+            NewsPage.objects.live().public().select_related("cover_image").order_by("-date")[:4]
+        )
+        context["latest_resources"] = (
+            ResourcePage.objects.live()
+            .public()
+            .select_related("resource_type", "subject", "grade", "school", "level")
+            .order_by("-first_published_at")[:5]
+        )
+        context["latest_recordings"] = (
+            RecordingPage.objects.live()
+            .public()
+            .select_related("teacher", "school", "subject", "grade", "level", "poster")
+            .order_by("-lesson_date")[:3]
+        )
+        context["upcoming_activities"] = (
+            ActivityPage.objects.live()
+            .public()
+            .filter(end__gte=timezone.now())
+            .select_related("school")
+            .order_by("start")[:3]
+        )
         return context
 
 

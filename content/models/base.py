@@ -35,6 +35,8 @@ class BasePage(Page):
         ),
     ]
     base_form_class = PortalPageForm
+    # Detail pages carry a share box (link and QR code); listings and the home page do not.
+    show_share_box = True
 
     class Meta:
         abstract = True

@@ -3,6 +3,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel
+from wagtail.api import APIField
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.models import Orderable
 
@@ -44,6 +45,7 @@ class AttachedDocument(Orderable):
     )
 
     panels = [FieldPanel("document"), FieldPanel("title")]
+    api_fields = [APIField("title"), APIField("document")]
 
     class Meta(Orderable.Meta):
         abstract = True

@@ -5,10 +5,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from content.api import label_of, name_of
 from content.blocks import BodyBlock
 from content.calendar import calendar_response
 from content.filters import ChoiceFacet, Facet, FacetedIndexMixin
@@ -147,6 +149,21 @@ class ActivityPage(RoutablePageMixin, BasePage):
         index.SearchField("location"),
         index.FilterField("activity_type"),
         index.FilterField("start"),
+    ]
+
+    api_fields = [
+        APIField("activity_type"),
+        label_of("activity_type"),
+        APIField("start"),
+        APIField("end"),
+        APIField("location"),
+        name_of("school"),
+        name_of("subject"),
+        APIField("workshop"),
+        APIField("organiser"),
+        APIField("participants"),
+        APIField("summary"),
+        APIField("body"),
     ]
 
     template = "pages/activity_page.html"

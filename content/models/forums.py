@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from content.api import names_of
 from content.blocks import BodyBlock
 from content.models.base import LibraryPage
 from content.models.documents import AttachedDocument
@@ -36,6 +38,7 @@ class AgendaItem(Orderable):
     speaker = models.CharField(_("主讲"), max_length=100, blank=True)
 
     panels = [FieldRowPanel([FieldPanel("time"), FieldPanel("item"), FieldPanel("speaker")])]
+    api_fields = [APIField("time"), APIField("item"), APIField("speaker")]
 
 
 class ForumDocument(AttachedDocument):
@@ -92,6 +95,19 @@ class ForumSessionPage(LibraryPage):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.FilterField("date"),
+    ]
+
+    api_fields = [
+        APIField("quarter"),
+        APIField("theme"),
+        APIField("date"),
+        APIField("place"),
+        APIField("online_link"),
+        names_of("speakers"),
+        APIField("summary"),
+        APIField("agenda"),
+        APIField("documents"),
+        APIField("body"),
     ]
 
     template = "pages/forum_session_page.html"

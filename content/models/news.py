@@ -6,9 +6,11 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from content.api import label_of
 from content.blocks import BodyBlock
 from content.filters import ChoiceFacet, FacetedIndexMixin, YearFacet
 from content.models.base import BasePage
@@ -82,6 +84,16 @@ class NewsPage(BasePage):
         index.SearchField("body"),
         index.FilterField("category"),
         index.FilterField("date"),
+    ]
+
+    api_fields = [
+        APIField("date"),
+        APIField("category"),
+        label_of("category"),
+        APIField("introduction"),
+        APIField("cover_image"),
+        APIField("tags"),
+        APIField("body"),
     ]
 
     template = "pages/news_page.html"

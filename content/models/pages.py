@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -21,6 +22,10 @@ class StandardPage(BasePage):
 
     content_panels = [*BasePage.content_panels, FieldPanel("body")]
     search_fields = [*BasePage.search_fields, index.SearchField("body")]
+
+    api_fields = [
+        APIField("body"),
+    ]
 
     template = "pages/standard_page.html"
     parent_page_types = ["home.HomePage", "content.StandardPage"]
@@ -40,6 +45,7 @@ class SectionIndexPage(BasePage):
     search_fields = [*BasePage.search_fields, index.SearchField("introduction")]
 
     template = "pages/section_index_page.html"
+    show_share_box = False
     parent_page_types = ["home.HomePage"]
     subpage_types = []
     max_count = 1
@@ -118,6 +124,7 @@ class CollectionPage(BasePage):
     ]
 
     base_form_class = CollectionPageForm
+    show_share_box = False
     template = "pages/collection_page.html"
     parent_page_types = ["home.HomePage", "content.StandardPage"]
     subpage_types = []

@@ -4,10 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from content.api import label_of, name_of
 from content.blocks import BodyBlock
 from content.filters import ChoiceFacet, Facet, FacetedIndexMixin, YearFacet
 from content.models.base import BasePage, LibraryPage
@@ -71,6 +73,7 @@ class RecordingDocument(AttachedDocument):
     role = models.CharField(_("用途"), max_length=20, choices=Role.choices, default=Role.OTHER)
 
     panels = [FieldPanel("role"), *AttachedDocument.panels]
+    api_fields = [APIField("role"), *AttachedDocument.api_fields]
 
 
 class RecordingPage(LibraryPage):
@@ -152,6 +155,23 @@ class RecordingPage(LibraryPage):
         index.FilterField("lesson_date"),
     ]
 
+    api_fields = [
+        APIField("summary"),
+        APIField("kind"),
+        label_of("kind"),
+        name_of("level"),
+        name_of("teacher"),
+        name_of("school"),
+        name_of("subject"),
+        name_of("grade"),
+        APIField("lesson_date"),
+        APIField("topic"),
+        APIField("video_url"),
+        APIField("poster"),
+        APIField("body"),
+        APIField("documents"),
+    ]
+
     template = "pages/recording_page.html"
     parent_page_types = ["content.RecordingIndexPage", "content.WorkshopPage"]
     subpage_types = []
@@ -184,6 +204,7 @@ class LessonStudyRecording(Orderable):
     )
 
     panels = [FieldPanel("recording")]
+    api_fields = [APIField("recording")]
 
 
 class LessonStudyPage(BasePage):
@@ -214,6 +235,16 @@ class LessonStudyPage(BasePage):
         index.SearchField("introduction"),
         index.SearchField("evaluation"),
         index.RelatedFields("subject", [index.SearchField("name")]),
+    ]
+
+    api_fields = [
+        APIField("topic"),
+        name_of("subject"),
+        name_of("grade"),
+        APIField("date"),
+        APIField("introduction"),
+        APIField("lessons"),
+        APIField("evaluation"),
     ]
 
     template = "pages/lesson_study_page.html"

@@ -6,9 +6,11 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from content.api import name_of, names_of
 from content.blocks import BodyBlock
 from content.filters import Facet, FacetedIndexMixin
 from content.models.base import BasePage, LibraryPage
@@ -115,6 +117,22 @@ class ResourcePage(LibraryPage):
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.FilterField("subject"),
         index.FilterField("school"),
+    ]
+
+    api_fields = [
+        APIField("summary"),
+        name_of("resource_type"),
+        name_of("stage"),
+        name_of("subject"),
+        name_of("grade"),
+        name_of("textbook_edition"),
+        APIField("chapter"),
+        name_of("school"),
+        name_of("level"),
+        names_of("authors"),
+        APIField("tags"),
+        APIField("body"),
+        APIField("documents"),
     ]
 
     template = "pages/resource_page.html"

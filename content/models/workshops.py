@@ -3,10 +3,12 @@ from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.api import APIField
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from content.api import label_of, name_of, names_of
 from content.models.base import BasePage
 from content.models.events import ActivityPage
 from content.models.pages import SectionIndexPage
@@ -104,6 +106,17 @@ class WorkshopPage(BasePage):
         index.FilterField("kind"),
     ]
 
+    api_fields = [
+        APIField("kind"),
+        label_of("kind"),
+        name_of("school"),
+        name_of("lead"),
+        names_of("members"),
+        APIField("founded"),
+        APIField("introduction"),
+        APIField("goals"),
+    ]
+
     template = "pages/workshop_page.html"
     parent_page_types = ["content.WorkshopIndexPage"]
     subpage_types = ["content.ResourcePage", "content.RecordingPage", "content.ActivityPage"]
@@ -115,32 +128,50 @@ class WorkshopPage(BasePage):
     def get_meta_description(self):
         return super().get_meta_description() or f"{self.school.name}{self.get_kind_display()}"
 
-    def get_context(self, request, *args, **kwargs):
-        context = super().get_context(request, *args, **kwargs)
-        # The workshop's work: pages filed under it, or by its lead and members.
-        inside = Page.objects.descendant_of(self).values("pk")
-        people = [self.lead_id, *self.members.values_list("pk", flat=True)]
-        context["resources"] = (
+    # The workshop's work: pages filed under it, or by its lead and members; activities
+    # also when they name the workshop. The page and the workshop's feed both use these.
+    def _inside(self):
+        return Page.objects.descendant_of(self).values("pk")
+
+    def _people(self):
+        return [self.lead_id, *self.members.values_list("pk", flat=True)]
+
+    def published_resources(self):
+        return (
             ResourcePage.objects.live()
             .public()
-            .filter(models.Q(pk__in=inside) | models.Q(authors__in=people))
+            .filter(models.Q(pk__in=self._inside()) | models.Q(authors__in=self._people()))
             .distinct()
+        )
+
+    def published_recordings(self):
+        return (
+            RecordingPage.objects.live()
+            .public()
+            .filter(models.Q(pk__in=self._inside()) | models.Q(teacher__in=self._people()))
+        )
+
+    def published_activities(self):
+        return (
+            ActivityPage.objects.live()
+            .public()
+            .filter(models.Q(pk__in=self._inside()) | models.Q(workshop=self))
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["resources"] = (
+            self.published_resources()
             .select_related("resource_type", "subject", "grade", "school", "level")
             .order_by("-first_published_at")[:6]
         )
         context["recordings"] = (
-            RecordingPage.objects.live()
-            .public()
-            .filter(models.Q(pk__in=inside) | models.Q(teacher__in=people))
+            self.published_recordings()
             .select_related("teacher", "school", "subject", "grade", "level", "poster")
             .order_by("-lesson_date")[:6]
         )
         context["activities"] = (
-            ActivityPage.objects.live()
-            .public()
-            .filter(models.Q(pk__in=inside) | models.Q(workshop=self))
-            .select_related("school")
-            .order_by("-start")[:8]
+            self.published_activities().select_related("school").order_by("-start")[:8]
         )
         context["apprenticeships"] = self.apprenticeships.select_related("mentor", "apprentice")
         return context
