@@ -22,6 +22,7 @@ from content.models import (
     StandardPage,
     WorkshopPage,
 )
+from content.video import player_url
 from home.models import HomePage
 from tests.factories import make_document, make_recording, make_resource
 
@@ -204,3 +205,50 @@ class ListingQueryCountTests(TestCase):
         page.save_revision().publish()
         many = self.count_queries(page.url)
         assert few == many
+
+
+@pytest.mark.parametrize(
+    ("link", "player"),
+    [
+        (
+            "https://www.bilibili.com/video/BV1xx411c7mD?p=2",
+            "https://player.bilibili.com/player.html?bvid=BV1xx411c7mD&autoplay=0",
+        ),
+        (
+            "https://v.youku.com/v_show/id_XMzk4NjA2NjQ0OA==.html",
+            "https://player.youku.com/embed/XMzk4NjA2NjQ0OA==",
+        ),
+        (
+            "https://v.qq.com/x/page/b0136et5ztz.html",
+            "https://v.qq.com/txp/iframe/player.html?vid=b0136et5ztz",
+        ),
+        ("https://example.com/video/1", None),
+        ("javascript:alert(1)", None),
+        ("", None),
+    ],
+)
+def test_video_site_links_become_players(link, player):
+    assert player_url(link) == player
+
+
+class VideoEmbedTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader(library=False).run()
+
+    def test_recording_from_a_video_site_embeds_its_player(self):
+        page = make_recording(
+            "远程教研录像", kind="remote", video_url="https://www.bilibili.com/video/BV1xx411c7mD"
+        )
+        html = self.client.get(page.url).content.decode()
+        assert (
+            '<iframe src="https://player.bilibili.com/player.html?bvid=BV1xx411c7mD&amp;autoplay=0"'
+            in html
+        )
+        assert 'title="远程教研录像 视频"' in html
+
+    def test_unknown_site_is_a_link_not_a_frame(self):
+        page = make_recording("外部录像", video_url="https://example.com/video/1")
+        html = self.client.get(page.url).content.decode()
+        assert "<iframe" not in html
+        assert 'href="https://example.com/video/1"' in html

@@ -26,6 +26,7 @@ from content.models import (
     LessonStudyPage,
     NewsIndexPage,
     NewsPage,
+    Person,
     RecordingIndexPage,
     RecordingPage,
     ResourcePage,
@@ -268,3 +269,35 @@ class ListingQueryCountTests(TestCase):
         few = self.count("/activities/", {})
         self.add_activities(45)
         assert self.count("/activities/", {}) == few
+
+    def test_forum_and_workshop_indexes(self):
+        forum_index, workshop_index = ForumIndexPage.objects.get(), WorkshopIndexPage.objects.get()
+        lead, school = Person.objects.get(name="黄志强"), School.objects.get(slug="luoshan")
+
+        def grow(n, start):
+            for i in range(start, start + n):
+                publish(
+                    forum_index,
+                    ForumSessionPage(
+                        title=f"论坛 {i}",
+                        quarter="2024年第一季度",
+                        theme="主题",
+                        date=datetime.date(2024, 3, 1),
+                        summary="简介",
+                    ),
+                )
+                publish(
+                    workshop_index,
+                    WorkshopPage(
+                        title=f"工作室 {i}",
+                        kind="master_teacher",
+                        school=school,
+                        lead=lead,
+                        introduction="<p>简介</p>",
+                    ),
+                )
+
+        grow(5, 0)
+        few = (self.count("/forum/", {}), self.count("/workshops/", {}))
+        grow(45, 5)
+        assert (self.count("/forum/", {}), self.count("/workshops/", {})) == few

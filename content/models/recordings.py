@@ -15,6 +15,7 @@ from content.filters import ChoiceFacet, Facet, FacetedIndexMixin, YearFacet
 from content.models.base import BasePage, LibraryPage
 from content.models.documents import AttachedDocument
 from content.models.pages import SectionIndexPage
+from content.video import player_url
 
 
 class RecordingKind(models.TextChoices):
@@ -111,7 +112,10 @@ class RecordingPage(LibraryPage):
     video_url = models.URLField(
         _("视频网站链接"),
         blank=True,
-        help_text=_("视频在视频网站上时，粘贴其分享链接；与上传的视频二选一。"),
+        help_text=_(
+            "视频在视频网站上时，粘贴其播放页链接；哔哩哔哩、优酷、腾讯视频的链接会直接嵌入播放器。"
+            "与上传的视频二选一。"
+        ),
     )
     poster = models.ForeignKey(
         "wagtailimages.Image",
@@ -189,6 +193,10 @@ class RecordingPage(LibraryPage):
             errors["video_url"] = _("已上传视频时不再填写视频网站链接。")
         if errors:
             raise ValidationError(errors)
+
+    @property
+    def video_player_url(self):
+        return player_url(self.video_url)
 
     @property
     def kind_label(self):
