@@ -144,10 +144,15 @@ class FacetedListing:
 
 
 class FacetedIndexMixin:
-    """An index page whose listing filters by facets; subclasses name the queryset."""
+    """An index page whose listing filters by facets; subclasses name the queryset, and
+    what pages/faceted_index_page.html shows: the noun, the card, the feed."""
 
     facets = []
     per_page = 20
+    listing_noun = ""
+    card_template = ""
+    listing_class = "item-list"
+    feed_name = None  # URL name of the RSS feed; the Atom feed is the same name + "_atom"
 
     def get_listing_queryset(self):
         raise NotImplementedError

@@ -64,6 +64,8 @@ class ActivityIndexPage(RoutablePageMixin, FacetedIndexMixin, SectionIndexPage):
     """The calendar: upcoming activities first, then past ones; all of it as an iCal feed."""
 
     template = "pages/activity_index_page.html"
+    listing_noun = _("活动")
+    card_template = "components/activity_card.html"
     subpage_types = ["content.ActivityPage"]
     facets = [
         ChoiceFacet("type", _("活动类型"), "activity_type"),

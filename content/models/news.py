@@ -27,7 +27,10 @@ class NewsCategory(models.TextChoices):
 
 
 class NewsIndexPage(FacetedIndexMixin, SectionIndexPage):
-    template = "pages/news_index_page.html"
+    template = "pages/faceted_index_page.html"
+    listing_noun = _("新闻")
+    card_template = "components/news_card.html"
+    feed_name = "feed_news"
     subpage_types = ["content.NewsPage"]
     per_page = 10
     facets = [

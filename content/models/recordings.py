@@ -28,6 +28,10 @@ class RecordingKind(models.TextChoices):
 
 class RecordingIndexPage(FacetedIndexMixin, SectionIndexPage):
     template = "pages/recording_index_page.html"
+    listing_noun = _("课堂实录")
+    card_template = "components/recording_card.html"
+    listing_class = "item-grid"
+    feed_name = "feed_recordings"
     subpage_types = ["content.RecordingPage", "content.LessonStudyPage"]
     per_page = 12
     facets = [

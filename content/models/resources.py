@@ -19,7 +19,10 @@ from content.models.pages import SectionIndexPage
 
 
 class ResourceIndexPage(FacetedIndexMixin, SectionIndexPage):
-    template = "pages/resource_index_page.html"
+    template = "pages/faceted_index_page.html"
+    listing_noun = _("资源")
+    card_template = "components/resource_card.html"
+    feed_name = "feed_resources"
     subpage_types = ["content.ResourcePage"]
     facets = [
         Facet("stage", _("学段"), "stage"),
