@@ -58,3 +58,9 @@ class SharingTests(TestCase):
         # home, 6 sections and 关于项目; workshops, resources, recordings, 同课异构, forums, news,
         # activities; less the two hidden
         assert len(locations) == 8 + 5 + 30 + 10 + 1 + 4 + 12 + 22 - 2
+
+    def test_pages_without_a_summary_describe_themselves_from_their_own_text(self):
+        news = self.client.get("/news/bangfu-tuandui-daowei/").content.decode()
+        assert meta(news, "description").startswith("“组团式”教育帮扶团队抵达红寺堡区")
+        activity = self.client.get("/activities/2023-10-tongke-yigou/").content.decode()
+        assert meta(activity, "og:description") == "三位教师同课异构，全区数学教师观摩。"

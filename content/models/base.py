@@ -37,6 +37,8 @@ class BasePage(Page):
     base_form_class = PortalPageForm
     # Detail pages carry a share box (link and QR code); listings and the home page do not.
     show_share_box = True
+    # The field whose text describes the page when no summary or SEO description is set.
+    description_field = None
 
     class Meta:
         abstract = True
@@ -51,7 +53,8 @@ class BasePage(Page):
         super().full_clean(*args, **kwargs)
 
     def get_meta_description(self):
-        return self.search_description or self.listing_summary
+        fallback = getattr(self, self.description_field) if self.description_field else ""
+        return self.search_description or self.listing_summary or fallback
 
 
 class LibraryPage(BasePage):
@@ -61,12 +64,10 @@ class LibraryPage(BasePage):
     """
 
     summary = models.TextField(_("简介"), max_length=500)
+    description_field = "summary"
 
     class Meta:
         abstract = True
-
-    def get_meta_description(self):
-        return super().get_meta_description() or self.summary
 
     def attachments(self):
         return self.documents.select_related("document")

@@ -168,6 +168,7 @@ class ActivityPage(RoutablePageMixin, BasePage):
         APIField("body"),
     ]
 
+    description_field = "summary"
     template = "pages/activity_page.html"
     parent_page_types = ["content.ActivityIndexPage", "content.WorkshopPage"]
     subpage_types = []
@@ -180,9 +181,6 @@ class ActivityPage(RoutablePageMixin, BasePage):
         super().clean()
         if self.start and self.end and self.end < self.start:
             raise ValidationError({"end": _("结束时间不能早于开始时间。")})
-
-    def get_meta_description(self):
-        return super().get_meta_description() or self.summary
 
     @property
     def is_upcoming(self):

@@ -99,6 +99,7 @@ class NewsPage(BasePage):
         APIField("body"),
     ]
 
+    description_field = "introduction"
     template = "pages/news_page.html"
     parent_page_types = ["content.NewsIndexPage"]
     subpage_types = []
@@ -106,6 +107,3 @@ class NewsPage(BasePage):
     class Meta:
         verbose_name = _("新闻")
         verbose_name_plural = _("新闻")
-
-    def get_meta_description(self):
-        return super().get_meta_description() or self.introduction

@@ -259,6 +259,7 @@ class LessonStudyPage(BasePage):
         APIField("evaluation"),
     ]
 
+    description_field = "introduction"
     template = "pages/lesson_study_page.html"
     parent_page_types = ["content.RecordingIndexPage"]
     subpage_types = []
@@ -266,9 +267,6 @@ class LessonStudyPage(BasePage):
     class Meta:
         verbose_name = _("同课异构")
         verbose_name_plural = _("同课异构")
-
-    def get_meta_description(self):
-        return super().get_meta_description() or self.introduction
 
     def lesson_recordings(self):
         """The compared recordings with what their columns show, in one query each."""
