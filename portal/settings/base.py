@@ -172,13 +172,17 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin must not call out to a foreign 
 # Slugs left blank are filled from the title's pinyin (content.slugs).
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
 
+# Wagtail's database search, taught to cut Chinese into words (search/backends); the same
+# backend serves the site search, the admin, choosers and the API.
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database"},
+    "default": {"BACKEND": "search.backends"},
 }
+# jieba builds its dictionary cache once (about a second) and reuses it from here.
+JIEBA_CACHE_DIR = os.environ.get("JIEBA_CACHE_DIR", str(BASE_DIR / "var" / "cache" / "jieba"))
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 if ELASTICSEARCH_URL:
     WAGTAILSEARCH_BACKENDS["default"] = {
-        "BACKEND": "wagtail.search.backends.elasticsearch9",
+        "BACKEND": "search.backends.elasticsearch",
         "URLS": [ELASTICSEARCH_URL],
         "INDEX": os.environ.get("ELASTICSEARCH_INDEX", "hongsibu_portal"),
         "TIMEOUT": 10,
