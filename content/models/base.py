@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
+from wagtail.search import index
 
 from content.forms import PortalPageForm
 from content.slugs import pinyin_slug
@@ -55,6 +56,33 @@ class BasePage(Page):
     def get_meta_description(self):
         fallback = getattr(self, self.description_field) if self.description_field else ""
         return self.search_description or self.listing_summary or fallback
+
+
+# Metadata a teacher searches by (school, subject, type, tags, teacher) ranks like the title.
+METADATA_BOOST = 2
+
+
+def named(relation):
+    """Search a related object by its name, ranked like the title."""
+    return index.RelatedFields(relation, [index.SearchField("name", boost=METADATA_BOOST)])
+
+
+SCHOOL_NAMES = index.RelatedFields(
+    "school",
+    [
+        index.SearchField("name", boost=METADATA_BOOST),
+        index.SearchField("short_name", boost=METADATA_BOOST),
+    ],
+)
+
+# The titles and the text inside the files attached to a page (see content.extraction).
+ATTACHMENT_TEXT = index.RelatedFields(
+    "documents",
+    [
+        index.SearchField("title"),
+        index.RelatedFields("document", [index.SearchField("title"), index.SearchField("text")]),
+    ],
+)
 
 
 class LibraryPage(BasePage):

@@ -6,14 +6,23 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.api import APIField
 from wagtail.documents.models import AbstractDocument, Document
 from wagtail.models import Orderable
+from wagtail.search import index
+
+from content.extraction import extract_text
 
 
 class PortalDocument(AbstractDocument):
     """Wagtail's document, counting its downloads."""
 
     download_count = models.PositiveIntegerField(_("下载次数"), default=0, editable=False)
+    text = models.TextField(
+        _("全文"), blank=True, editable=False, help_text=_("从文件中提取的文字，供搜索使用。")
+    )
+    # The file hash the text was read from: a replaced file is read again.
+    text_source_hash = models.CharField(max_length=40, blank=True, editable=False)
 
     admin_form_fields = Document.admin_form_fields
+    search_fields = [*AbstractDocument.search_fields, index.SearchField("text")]
 
     class Meta(AbstractDocument.Meta):
         verbose_name = _("文档")
@@ -22,8 +31,11 @@ class PortalDocument(AbstractDocument):
     def save(self, *args, **kwargs):
         # The admin's upload form records size and hash; documents made in code (the demo
         # loader, imports) must too, or the first page view writes them back mid-request.
-        if self.file and self.file_size is None:
+        if self.file and (self.file_size is None or not self.file_hash):
             self._set_document_file_metadata()
+        if self.file and self.file_hash != self.text_source_hash:
+            self.text = extract_text(self.file, self.file.name)
+            self.text_source_hash = self.file_hash or ""
         super().save(*args, **kwargs)
 
     def record_download(self):

@@ -14,7 +14,7 @@ from content.api import label_of, name_of
 from content.blocks import BodyBlock
 from content.calendar import calendar_response
 from content.filters import ChoiceFacet, Facet, FacetedIndexMixin
-from content.models.base import BasePage
+from content.models.base import METADATA_BOOST, SCHOOL_NAMES, BasePage, named
 from content.models.pages import SectionIndexPage
 
 
@@ -149,6 +149,9 @@ class ActivityPage(RoutablePageMixin, BasePage):
         index.SearchField("summary"),
         index.SearchField("body"),
         index.SearchField("location"),
+        index.SearchField("get_activity_type_display", boost=METADATA_BOOST),
+        named("subject"),
+        SCHOOL_NAMES,
         index.FilterField("activity_type"),
         index.FilterField("start"),
     ]

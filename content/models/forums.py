@@ -10,7 +10,7 @@ from wagtail.search import index
 
 from content.api import names_of
 from content.blocks import BodyBlock
-from content.models.base import LibraryPage
+from content.models.base import ATTACHMENT_TEXT, METADATA_BOOST, LibraryPage
 from content.models.documents import AttachedDocument
 from content.models.pages import SectionIndexPage
 
@@ -91,8 +91,9 @@ class ForumSessionPage(LibraryPage):
     ]
     search_fields = [
         *LibraryPage.search_fields,
-        index.SearchField("theme"),
+        index.SearchField("theme", boost=METADATA_BOOST),
         index.SearchField("summary"),
+        ATTACHMENT_TEXT,
         index.SearchField("body"),
         index.FilterField("date"),
     ]

@@ -13,7 +13,7 @@ from wagtail.search import index
 from content.api import label_of
 from content.blocks import BodyBlock
 from content.filters import ChoiceFacet, FacetedIndexMixin, YearFacet
-from content.models.base import BasePage
+from content.models.base import METADATA_BOOST, BasePage, named
 from content.models.pages import SectionIndexPage
 
 
@@ -85,6 +85,8 @@ class NewsPage(BasePage):
         *BasePage.search_fields,
         index.SearchField("introduction"),
         index.SearchField("body"),
+        index.SearchField("get_category_display", boost=METADATA_BOOST),
+        named("tags"),
         index.FilterField("category"),
         index.FilterField("date"),
     ]

@@ -12,7 +12,7 @@ from wagtail.search import index
 from content.api import label_of, name_of
 from content.blocks import BodyBlock
 from content.filters import ChoiceFacet, Facet, FacetedIndexMixin, YearFacet
-from content.models.base import BasePage, LibraryPage
+from content.models.base import ATTACHMENT_TEXT, SCHOOL_NAMES, BasePage, LibraryPage, named
 from content.models.documents import AttachedDocument
 from content.models.pages import SectionIndexPage
 from content.video import player_url
@@ -156,9 +156,11 @@ class RecordingPage(LibraryPage):
         index.SearchField("topic"),
         index.SearchField("summary"),
         index.SearchField("body"),
-        index.RelatedFields("teacher", [index.SearchField("name")]),
-        index.RelatedFields("subject", [index.SearchField("name")]),
-        index.RelatedFields("school", [index.SearchField("name")]),
+        named("teacher"),
+        named("subject"),
+        named("grade"),
+        SCHOOL_NAMES,
+        ATTACHMENT_TEXT,
         index.FilterField("kind"),
         index.FilterField("lesson_date"),
     ]
@@ -246,7 +248,7 @@ class LessonStudyPage(BasePage):
         index.SearchField("topic"),
         index.SearchField("introduction"),
         index.SearchField("evaluation"),
-        index.RelatedFields("subject", [index.SearchField("name")]),
+        named("subject"),
     ]
 
     api_fields = [

@@ -13,7 +13,7 @@ from wagtail.search import index
 from content.api import name_of, names_of
 from content.blocks import BodyBlock
 from content.filters import Facet, FacetedIndexMixin
-from content.models.base import BasePage, LibraryPage
+from content.models.base import ATTACHMENT_TEXT, SCHOOL_NAMES, BasePage, LibraryPage, named
 from content.models.documents import AttachedDocument
 from content.models.pages import SectionIndexPage
 
@@ -114,10 +114,14 @@ class ResourcePage(LibraryPage):
         index.SearchField("summary"),
         index.SearchField("chapter"),
         index.SearchField("body"),
-        index.RelatedFields("subject", [index.SearchField("name")]),
-        index.RelatedFields("school", [index.SearchField("name")]),
-        index.RelatedFields("resource_type", [index.SearchField("name")]),
-        index.RelatedFields("tags", [index.SearchField("name")]),
+        named("subject"),
+        SCHOOL_NAMES,
+        named("resource_type"),
+        named("stage"),
+        named("grade"),
+        named("tags"),
+        named("authors"),
+        ATTACHMENT_TEXT,
         index.FilterField("subject"),
         index.FilterField("school"),
     ]

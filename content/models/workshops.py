@@ -9,7 +9,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from content.api import label_of, name_of, names_of
-from content.models.base import BasePage
+from content.models.base import SCHOOL_NAMES, BasePage, named
 from content.models.events import ActivityPage
 from content.models.pages import SectionIndexPage
 from content.models.recordings import RecordingPage
@@ -101,8 +101,8 @@ class WorkshopPage(BasePage):
         *BasePage.search_fields,
         index.SearchField("introduction"),
         index.SearchField("goals"),
-        index.RelatedFields("lead", [index.SearchField("name")]),
-        index.RelatedFields("school", [index.SearchField("name")]),
+        named("lead"),
+        SCHOOL_NAMES,
         index.FilterField("kind"),
     ]
 

@@ -13,8 +13,9 @@ from search import analysis
 HEADING_BOOST = 2
 
 
-def is_heading(field):
-    return field.field_name == "title" or (field.boost or 1) >= HEADING_BOOST
+def is_heading(field, depth):
+    # Only the object's own title: the title of an attachment is body text.
+    return (field.field_name == "title" and depth == 0) or (field.boost or 1) >= HEADING_BOOST
 
 
 def as_text(value):
@@ -27,10 +28,10 @@ def as_text(value):
     return "" if value is None else force_str(value)
 
 
-def flatten(obj, field):
-    """(field, text) for a search field, following RelatedFields to the related objects."""
+def flatten(obj, field, depth=0):
+    """(field, text, depth) for a search field, following RelatedFields to related objects."""
     if isinstance(field, (SearchField, AutocompleteField)):
-        yield field, as_text(field.get_value(obj))
+        yield field, as_text(field.get_value(obj)), depth
     elif isinstance(field, RelatedFields):
         related = field.get_value(obj)
         if related is None:
@@ -43,7 +44,7 @@ def flatten(obj, field):
             related = [related]
         for item in related:
             for sub_field in field.fields:
-                yield from flatten(item, sub_field)
+                yield from flatten(item, sub_field, depth + 1)
 
 
 class SegmentedIndexer:
@@ -60,17 +61,19 @@ class SegmentedIndexer:
 
     def _values(self, wanted):
         for field in self.search_fields:
-            for current, value in flatten(self.obj, field):
-                if wanted(current) and value:
+            for current, value, depth in flatten(self.obj, field):
+                if wanted(current, depth) and value:
                     yield value
 
     @cached_property
     def title_source(self):
-        return " ".join(self._values(lambda f: isinstance(f, SearchField) and is_heading(f)))
+        return " ".join(self._values(lambda f, d: isinstance(f, SearchField) and is_heading(f, d)))
 
     @cached_property
     def body_source(self):
-        return " ".join(self._values(lambda f: isinstance(f, SearchField) and not is_heading(f)))
+        return " ".join(
+            self._values(lambda f, d: isinstance(f, SearchField) and not is_heading(f, d))
+        )
 
     @cached_property
     def title(self):
@@ -83,5 +86,5 @@ class SegmentedIndexer:
     @cached_property
     def autocomplete(self):
         return analysis.autocomplete_text(
-            " ".join(self._values(lambda f: isinstance(f, AutocompleteField)))
+            " ".join(self._values(lambda f, d: isinstance(f, AutocompleteField)))
         )

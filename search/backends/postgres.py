@@ -129,6 +129,8 @@ class ChinesePostgresCompilerMixin(RankedCompilerMixin):
         else:
             columns = ["title", "body"]
             ranked = [("title", self.TITLE_WEIGHT), ("body", self.BODY_WEIGHT)]
+            if not pinyin:
+                ranked.append(("autocomplete", self.TITLE_WORDS_WEIGHT))
 
         conditions, condition_params, scores, score_params = [], [], [], []
         if tree is not None:

@@ -31,9 +31,12 @@ class RankedCompilerMixin:
     autocomplete = False
     # Relative weight of the title (and the fields boosted like it: school, subject, type,
     # tags, teacher) against the body, and of a title found by its pinyin.
-    TITLE_WEIGHT = 4.0
+    TITLE_WEIGHT = 3.0
     BODY_WEIGHT = 1.0
     PINYIN_WEIGHT = 2.0
+    # The autocomplete column holds the words of the title alone: a match there is the
+    # bonus that puts a page whose title says it above one whose metadata does.
+    TITLE_WORDS_WEIGHT = 4.0
 
     def tree(self):
         return build(self.query, last_is_prefix=self.autocomplete)

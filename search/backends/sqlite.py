@@ -88,11 +88,15 @@ class ChineseSQLiteCompilerMixin(RankedCompilerMixin):
     def match_expression(self, tree, pinyin):
         parts = []
         if tree is not None:
-            columns = (
-                "title"
-                if self.title_only()
-                else ("autocomplete" if self.autocomplete else "body title")
-            )
+            if self.title_only():
+                columns = "title"
+            elif self.autocomplete:
+                columns = "autocomplete"
+            elif pinyin:
+                # Latin words are looked for in the pinyin separately (below).
+                columns = "body title"
+            else:
+                columns = "autocomplete body title"
             parts.append(f"{{{columns}}} : {spell(tree)}")
         if pinyin:
             parts.append(f"autocomplete : {quote(pinyin)} *")
@@ -100,7 +104,8 @@ class ChineseSQLiteCompilerMixin(RankedCompilerMixin):
 
     def hits_sql(self, tree, pinyin):
         # Column order of the FTS table: autocomplete, body, title.
-        weights = (self.PINYIN_WEIGHT, self.BODY_WEIGHT, self.TITLE_WEIGHT)
+        title_words = self.PINYIN_WEIGHT if pinyin else self.TITLE_WORDS_WEIGHT
+        weights = (title_words, self.BODY_WEIGHT, self.TITLE_WEIGHT)
         if self.autocomplete:
             weights = (1.0, 0.0, 0.0)
         content_types = self.content_type_ids()
