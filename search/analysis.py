@@ -109,6 +109,18 @@ def _inner_words(word):
 
 def index_tokens(text):
     """The tokens a document is indexed under, in reading order."""
+    if len(text or "") <= 200:
+        return list(_short_index_tokens(text or ""))
+    return _index_tokens(text)
+
+
+# Field values repeat across objects (school, subject and type names, tags): cut them once.
+@functools.lru_cache(maxsize=20_000)
+def _short_index_tokens(text):
+    return tuple(_index_tokens(text))
+
+
+def _index_tokens(text):
     tokens = []
     for word in _words(text):
         if word in STOP_WORDS:
@@ -163,8 +175,13 @@ def pinyin_query(query):
     return text.replace(" ", "")
 
 
-def _pinyin_forms(word):
-    syllables = lazy_pinyin(word, style=Style.NORMAL, errors="ignore")
+@functools.lru_cache(maxsize=50_000)
+def _syllables(word):
+    return tuple(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+
+
+def _pinyin_forms(words):
+    syllables = [s for word in words for s in _syllables(word)]
     if not syllables:
         return []
     return ["".join(syllables), "".join(s[0] for s in syllables)]
@@ -177,9 +194,9 @@ def pinyin_tokens(text):
     tokens = []
     for size in (1, 2, 3):
         for start in range(len(words) - size + 1):
-            tokens.extend(_pinyin_forms("".join(words[start : start + size])))
+            tokens.extend(_pinyin_forms(words[start : start + size]))
     if len(words) > 3:
-        tokens.extend(_pinyin_forms("".join(words)))
+        tokens.extend(_pinyin_forms(words))
     return tokens
 
 

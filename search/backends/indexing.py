@@ -1,8 +1,9 @@
 """What an object is indexed under: three texts, already cut into words."""
 
+from typing import NamedTuple
+
 from django.db.models import Manager
 from django.utils.encoding import force_str
-from django.utils.functional import cached_property
 
 from modelsearch.index import AutocompleteField, RelatedFields, SearchField
 
@@ -47,44 +48,57 @@ def flatten(obj, field, depth=0):
                 yield from flatten(item, sub_field, depth + 1)
 
 
-class SegmentedIndexer:
-    """What modelsearch's database indexers store, with the text of each column cut into words
-    by jieba and fields sorted into columns by their boost."""
+class Sources(NamedTuple):
+    """The raw texts of one object, by column: picklable, to be cut in another process."""
 
-    def __init__(self, obj, backend):
-        self.obj = obj
-        self.search_fields = obj.get_search_fields()
+    id: str
+    title_values: tuple
+    body: str
+    autocomplete: str
 
-    @cached_property
-    def id(self):
-        return force_str(self.obj.pk)
 
-    def _values(self, wanted):
-        for field in self.search_fields:
-            for current, value, depth in flatten(self.obj, field):
-                if wanted(current, depth) and value:
-                    yield value
+class Row(NamedTuple):
+    """One object's index entry: each column's text cut into words."""
 
-    @cached_property
-    def title_source(self):
-        return " ".join(self._values(lambda f, d: isinstance(f, SearchField) and is_heading(f, d)))
+    id: str
+    title: str
+    autocomplete: str
+    body: str
+    title_source: str
 
-    @cached_property
-    def body_source(self):
-        return " ".join(
-            self._values(lambda f, d: isinstance(f, SearchField) and not is_heading(f, d))
-        )
 
-    @cached_property
-    def title(self):
-        return analysis.index_text(self.title_source)
+def sources(obj):
+    title_values, body_values, autocomplete_values = [], [], []
+    for field in obj.get_search_fields():
+        for current, value, depth in flatten(obj, field):
+            if not value:
+                continue
+            if isinstance(current, AutocompleteField):
+                autocomplete_values.append(value)
+            elif is_heading(current, depth):
+                title_values.append(value)
+            else:
+                body_values.append(value)
+    return Sources(
+        force_str(obj.pk), tuple(title_values), " ".join(body_values), " ".join(autocomplete_values)
+    )
 
-    @cached_property
-    def body(self):
-        return analysis.index_text(self.body_source)
 
-    @cached_property
-    def autocomplete(self):
-        return analysis.autocomplete_text(
-            " ".join(self._values(lambda f, d: isinstance(f, AutocompleteField)))
-        )
+def analyse(source):
+    # Value by value, so that the repeated ones (school, subject, tags) hit the cache.
+    title = " ".join(" ".join(analysis.index_tokens(v)) for v in source.title_values)
+    return Row(
+        source.id,
+        title,
+        analysis.autocomplete_text(source.autocomplete),
+        analysis.index_text(source.body),
+        " ".join(source.title_values),
+    )
+
+
+def rows_for(objs, pool=None):
+    """Index rows for objects; with a multiprocessing pool, the cutting runs in parallel."""
+    all_sources = [sources(obj) for obj in objs]
+    if pool is None:
+        return [analyse(source) for source in all_sources]
+    return pool.map(analyse, all_sources, chunksize=50)

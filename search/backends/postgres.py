@@ -18,7 +18,7 @@ from modelsearch.backends.database.postgres.postgres import (
 from modelsearch.conf import get_app_config
 from modelsearch.utils import get_content_type_pk
 
-from .indexing import SegmentedIndexer
+from .indexing import rows_for
 from .ranked import RankedCompilerMixin, RankedSearchResults
 from .terms import All, Any, Term, Without
 
@@ -84,20 +84,26 @@ def condition(node, columns):
 
 class ChinesePostgresIndex(PostgresIndex):
     def add_items(self, model, objs):
-        if not model.get_search_fields():
-            return
-        indexers = [SegmentedIndexer(obj, self.backend) for obj in objs]
-        if not indexers:
-            return
+        if model.get_search_fields() and objs:
+            self.add_rows(model, rows_for(objs))
+
+    def add_rows(self, model, rows):
         content_type_pk = get_content_type_pk(model)
         vector = f"to_tsvector('{CONFIG}', %s)"
-        for start in range(0, len(indexers), 500):
-            batch = indexers[start : start + 500]
+        for start in range(0, len(rows), 500):
+            batch = rows[start : start + 500]
             values, params = [], []
-            for i in batch:
+            for row in batch:
                 values.append(f"(%s, %s, {vector}, {vector}, {vector}, 1.0, %s, '')")
                 params.extend(
-                    [content_type_pk, i.id, i.title, i.autocomplete, i.body, i.title_source]
+                    [
+                        content_type_pk,
+                        row.id,
+                        row.title,
+                        row.autocomplete,
+                        row.body,
+                        row.title_source,
+                    ]
                 )
             with connections[self.write_connection.alias].cursor() as cursor:
                 cursor.execute(

@@ -9,7 +9,7 @@ from modelsearch.backends.database.sqlite.sqlite import (
 from modelsearch.conf import get_app_config
 from modelsearch.utils import get_content_type_pk
 
-from .indexing import SegmentedIndexer
+from .indexing import rows_for
 from .ranked import RankedCompilerMixin, RankedSearchResults
 from .terms import All, Any, Term, Without
 
@@ -45,31 +45,30 @@ def spell(node):
 
 class ChineseSQLiteIndex(SQLiteIndex):
     def add_items(self, model, objs):
-        if not model.get_search_fields():
-            return
-        indexers = [SegmentedIndexer(obj, self.backend) for obj in objs]
-        if not indexers:
-            return
+        if model.get_search_fields() and objs:
+            self.add_rows(model, rows_for(objs))
+
+    def add_rows(self, model, rows):
         content_type_pk = get_content_type_pk(model)
-        rows = {i.id: (i.title, i.autocomplete, i.body) for i in indexers}
+        rows = {row.id: row for row in rows}
         entries = self.entries.filter(content_type_id=content_type_pk)
         existing = set(entries.filter(object_id__in=rows).values_list("object_id", flat=True))
         for object_id in existing:
-            title, autocomplete, body = rows[object_id]
+            row = rows[object_id]
             entries.filter(object_id=object_id).update(
-                title=title, autocomplete=autocomplete, body=body
+                title=row.title, autocomplete=row.autocomplete, body=row.body
             )
         self.entries.bulk_create(
             [
                 self.entries.model(
                     content_type_id=content_type_pk,
-                    object_id=object_id,
-                    title=title,
-                    autocomplete=autocomplete,
-                    body=body,
+                    object_id=row.id,
+                    title=row.title,
+                    autocomplete=row.autocomplete,
+                    body=row.body,
                 )
-                for object_id, (title, autocomplete, body) in rows.items()
-                if object_id not in existing
+                for row in rows.values()
+                if row.id not in existing
             ],
             batch_size=500,
         )

@@ -1,0 +1,90 @@
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from wagtail.models import Page
+
+from content.importing import BatchIndexer, ImportError_, ResourceImporter
+
+
+class Command(BaseCommand):
+    help = (
+        "从 JSON Lines 或 CSV（UTF-8，可带 BOM）批量导入已发布的资源页面并建立搜索索引。"
+        "必需的列：title, summary, body, subject, grade, school, resource_type；"
+        "可选：stage, textbook_edition, level, tags（逗号分隔）, file（附件路径，相对于导入文件）。"
+        "任何一行出错则什么都不导入。"
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="要导入的 .jsonl 或 .csv 文件")
+        parser.add_argument("--parent", help="上级页面的 ID 或 URL 路径（默认：资源库栏目）")
+        parser.add_argument(
+            "--create-missing",
+            action="store_true",
+            help="新建文件中出现、但尚不存在的学科、年级、学校等分类，而不是报错",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+
+    def handle(self, *args, **options):
+        started = time.monotonic()
+        importer = ResourceImporter(
+            parent=self._parent(options["parent"]),
+            create_missing=options["create_missing"],
+            progress=self._progress("写入"),
+        )
+        try:
+            rows = importer.check(options["file"])
+        except ImportError_ as error:
+            raise CommandError(str(error)) from None
+        except OSError as error:
+            raise CommandError(f"无法读取文件：{error}") from None
+        self.stdout.write(f"已检查 {len(rows)} 行，没有发现错误。")
+        if options["dry_run"]:
+            self.stdout.write("试运行（--dry-run）：未写入任何内容。")
+            return
+        indexer = BatchIndexer(len(rows), progress=self._progress("索引"))
+        try:
+            with transaction.atomic():
+                ids = importer.write(rows, on_batch=indexer.add)
+                indexer.finish()
+        except ImportError_ as error:
+            raise CommandError(str(error)) from None
+        finally:
+            indexer.close()
+        for term in importer.created_terms:
+            self.stdout.write(f"新建分类 {term}")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"已导入并发布 {len(ids)} 个资源，用时 {time.monotonic() - started:.1f} 秒。"
+            )
+        )
+
+    def _parent(self, value):
+        if not value:
+            return None
+        pages = Page.objects.all()
+        page = (
+            pages.filter(pk=int(value)).first()
+            if value.isdigit()
+            else pages.filter(url_path__endswith="/" + value.strip("/") + "/").first()
+        )
+        if page is None:
+            raise CommandError(f"找不到上级页面“{value}”")
+        return page
+
+    def _progress(self, label):
+        interactive = sys.stdout.isatty()
+        shown = {"last": -1}
+
+        def report(done, total):
+            percent = done * 100 // max(total, 1)
+            if percent // 10 == shown["last"] and done != total:
+                return
+            shown["last"] = percent // 10
+            end = "\r" if interactive and done != total else "\n"
+            self.stdout.write(f"{label}：{done}/{total}（{percent}%）", ending=end)
+            self.stdout.flush()
+
+        return report
