@@ -1,26 +1,124 @@
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
 
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page
 
+from content.filters import FacetedListing
+from search import highlight
+from search.facets import result_date, search_facets
 from search.query import clean_query
 
 RESULTS_PER_PAGE = 10
+SUGGESTIONS = 8
+SORTS = {"relevance": "相关度", "date": "日期"}
+# Offered when nothing is found, with the most searched queries of the last month.
+STARTERS = ["精品课", "同课异构", "集体备课", "班主任", "校企合作", "全域教育论坛"]
+
+
+def searchable_pages():
+    """Live pages anyone may read; the root and the site's home are not results."""
+    return Page.objects.live().public().filter(depth__gt=2)
+
+
+def _date_of(page):
+    for name in ("date", "lesson_date", "start", "first_published_at"):
+        value = getattr(page, name, None)
+        if value:
+            return value.date() if hasattr(value, "date") and name != "date" else value
+    return None
+
+
+def _describe(page, words):
+    summary = (
+        page.search_description
+        or getattr(page, "listing_summary", "")
+        or getattr(page, "summary", "")
+        or getattr(page, "introduction", "")
+        or ""
+    )
+    return {
+        "page": page,
+        "title": highlight.mark(page.title, words),
+        "excerpt": highlight.excerpt(summary, words),
+        "type": page._meta.verbose_name,
+        "school": getattr(page, "school", None),
+        "date": _date_of(page),
+    }
+
+
+def _promotions(query):
+    picks = list(Query.get(query).editors_picks.select_related("page").order_by("sort_order"))
+    visible = set(
+        searchable_pages()
+        .filter(pk__in=[p.page_id for p in picks if p.page_id])
+        .values_list("pk", flat=True)
+    )
+    return [p for p in picks if (p.page_id in visible) or (not p.page_id and p.external_link_url)]
+
+
+def _matching(results, base):
+    """The matched pages as a queryset, to count and filter by facets."""
+    if hasattr(results, "matching_queryset"):
+        return results.matching_queryset()
+    # Elasticsearch returns results, not SQL: narrow by the ids of the first thousand.
+    return base.filter(pk__in=[page.pk for page in results[:1000]])
 
 
 def search(request):
     query = clean_query(request.GET.get("q", ""))
-    results = Page.objects.none()
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "relevance"
+    context = {"search_query": query, "starters": STARTERS}
     if query:
-        results = Page.objects.live().public().specific().search(query)
-        Query.get(query).add_hit()
-    page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    response = TemplateResponse(
-        request,
-        "search/search.html",
-        {"search_query": query, "search_results": page, "page_obj": page},
-    )
+        base = searchable_pages()
+        matched = base.search(query)
+        partial = False
+        if not matched.count() and len(query.split()) > 1:
+            # No page has every word: show the pages that have some of them, and say so.
+            matched, partial = base.search(query, operator="or"), True
+        listing = FacetedListing(
+            _matching(matched, base), search_facets(), request.GET, per_page=RESULTS_PER_PAGE
+        )
+        if sort == "date":
+            ordered = (
+                listing.results.specific()
+                .annotate(sort_date=result_date())
+                .order_by("-sort_date", "-pk")
+            )
+        else:
+            ordered = listing.results.specific().search(query, operator="or" if partial else None)
+        page_obj = Paginator(ordered, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        words = highlight.words_of(query)
+        context.update(
+            listing=listing,
+            page_obj=page_obj,
+            results=[_describe(page, words) for page in page_obj],
+            partial=partial,
+            promotions=_promotions(query) if page_obj.number == 1 else [],
+            popular=[q.query_string for q in Query.get_most_popular()[:8]],
+            sort_options=[
+                {"label": label, "url": listing._url(sort=key), "current": key == sort}
+                for key, label in SORTS.items()
+            ],
+        )
+        if page_obj.paginator.count:
+            Query.get(query).add_hit()
+    response = TemplateResponse(request, "search/search.html", context)
     # Result pages are for people, not for search engines' indexes.
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@never_cache
+def suggest(request):
+    """Titles for the search box as one types, Chinese or pinyin (jingpinke, jpk)."""
+    query = clean_query(request.GET.get("q", ""))[:50]
+    suggestions = []
+    if query:
+        for page in searchable_pages().specific().autocomplete(query)[:SUGGESTIONS]:
+            suggestions.append(
+                {"title": page.title, "url": page.url, "type": str(page._meta.verbose_name)}
+            )
+    return JsonResponse({"query": query, "suggestions": suggestions})
