@@ -188,15 +188,15 @@ def _pinyin_forms(words):
 
 
 def pinyin_tokens(text):
-    """Full pinyin and initials of the words of a title, and of runs of two and three words,
-    and of the whole title: 高一数学精品课 → gaoyi gy … jingpinke jpk … gaoyishuxuejingpinke."""
+    """Full pinyin and initials of each word of a title, and of the title from each word to
+    its end, so that a prefix search finds any run of words: 高一数学精品课 → gaoyi gy shuxue
+    sx jingpinke jpk gaoyishuxuejingpinke gysxjpk shuxuejingpinke sxjpk."""
     words = [w for w in _words(text) if is_cjk(w)]
     tokens = []
-    for size in (1, 2, 3):
-        for start in range(len(words) - size + 1):
-            tokens.extend(_pinyin_forms(words[start : start + size]))
-    if len(words) > 3:
-        tokens.extend(_pinyin_forms(words))
+    for word in words:
+        tokens.extend(_pinyin_forms((word,)))
+    for start in range(len(words) - 1):
+        tokens.extend(_pinyin_forms(words[start:]))
     return tokens
 
 
