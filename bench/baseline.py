@@ -2,12 +2,13 @@
 with the text pre-segmented by plain jieba (default dictionary, precise mode) and joined with
 spaces, title and body only, as a quick fix would do. Queries are segmented the same way."""
 
-import jieba
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from modelsearch.conf import get_app_config
 from modelsearch.query import PlainText
+
+import jieba
 
 IndexEntry = get_app_config().get_model("IndexEntry", require_ready=False)
 
@@ -18,9 +19,7 @@ def segment(text):
 
 def _texts(obj):
     title = getattr(obj, "title", None) or str(obj)
-    body = " ".join(
-        str(getattr(obj, name, "") or "") for name in ("summary", "search_description")
-    )
+    body = " ".join(str(getattr(obj, name, "") or "") for name in ("summary", "search_description"))
     if hasattr(obj, "body"):
         body += " " + " ".join(str(block.value) for block in obj.body)
     return segment(title), segment(body)
@@ -35,7 +34,7 @@ class SegmentingMixin:
         super().__init__(queryset, query, *args, **kwargs)
 
 
-def SearchBackend(params):  # noqa: N802
+def SearchBackend(params):
     if connection.vendor == "postgresql":
         from modelsearch.backends.database.postgres import postgres as stock
     else:

@@ -26,7 +26,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 CORPUS_SIZE = 300
 SEED = 11
-SHORT = {"红寺堡区罗山中学": "罗山中学", "红寺堡中学": "红寺堡中学", "红寺堡区职业技术学校": "职业技术学校"}
+SHORT = {
+    "红寺堡区罗山中学": "罗山中学",
+    "红寺堡中学": "红寺堡中学",
+    "红寺堡区职业技术学校": "职业技术学校",
+}
 DATABASES = {
     "sqlite": "sqlite:///" + str(ROOT / "bench" / "out" / "relevance.sqlite3"),
     "postgres": os.environ.get(
@@ -50,6 +54,7 @@ def corpus():
 def labelled_queries(rows):
     """(query, kind, relevant keys): built from the corpus's structured fields, keeping queries
     with 1 to 10 relevant pages so that recall@10 can reach 1."""
+
     def keys(pred):
         return {r["key"] for r in rows if pred(r)}
 
@@ -61,36 +66,67 @@ def labelled_queries(rows):
         types = Counter(r["resource_type"] for r in rows if r["topic"] == topic)
         rtype = types.most_common(1)[0][0]
         queries.append(
-            (f"{topic} {rtype}", "主题+类型",
-             keys(lambda r, t=topic, y=rtype: r["topic"] == t and r["resource_type"] == y))
+            (
+                f"{topic} {rtype}",
+                "主题+类型",
+                keys(lambda r, t=topic, y=rtype: r["topic"] == t and r["resource_type"] == y),
+            )
         )
     # Per school, so that 红寺堡中学 and 红寺堡区罗山中学 are both asked for.
     for school in SHORT:
         combos = Counter((r["grade"], r["subject"]) for r in rows if r["school"] == school)
         for (grade, subject), n in sorted(combos.items(), key=lambda c: (-c[1], c[0]))[:3]:
             queries.append(
-                (f"{SHORT[school]} {grade} {subject}", "学校+年级+学科",
-                 keys(lambda r, s=school, g=grade, j=subject: (r["school"], r["grade"], r["subject"]) == (s, g, j)))
+                (
+                    f"{SHORT[school]} {grade} {subject}",
+                    "学校+年级+学科",
+                    keys(
+                        lambda r, s=school, g=grade, j=subject: (
+                            (r["school"], r["grade"], r["subject"]) == (s, g, j)
+                        )
+                    ),
+                )
             )
         combos = Counter((r["subject"], r["resource_type"]) for r in rows if r["school"] == school)
         for (subject, rtype), n in sorted(combos.items(), key=lambda c: (-c[1], c[0]))[:2]:
             queries.append(
-                (f"{SHORT[school]}{subject}{rtype}", "学校+学科+类型",
-                 keys(lambda r, s=school, j=subject, y=rtype: (r["school"], r["subject"], r["resource_type"]) == (s, j, y)))
+                (
+                    f"{SHORT[school]}{subject}{rtype}",
+                    "学校+学科+类型",
+                    keys(
+                        lambda r, s=school, j=subject, y=rtype: (
+                            (r["school"], r["subject"], r["resource_type"]) == (s, j, y)
+                        )
+                    ),
+                )
             )
     combos = Counter((r["grade"], r["subject"], r["resource_type"]) for r in rows)
     for (grade, subject, rtype), n in sorted(combos.items(), key=lambda c: (-c[1], c[0]))[:8]:
         queries.append(
-            (f"{grade}{subject}{rtype}", "无空格短语",
-             keys(lambda r, g=grade, j=subject, y=rtype: (r["grade"], r["subject"], r["resource_type"]) == (g, j, y)))
+            (
+                f"{grade}{subject}{rtype}",
+                "无空格短语",
+                keys(
+                    lambda r, g=grade, j=subject, y=rtype: (
+                        (r["grade"], r["subject"], r["resource_type"]) == (g, j, y)
+                    )
+                ),
+            )
         )
     combos = Counter((tag, r["subject"]) for r in rows for tag in r["tag_list"])
     for (tag, subject), n in sorted(combos.items(), key=lambda c: (-c[1], c[0]))[:6]:
         queries.append(
             # A page is about the tag when it is tagged so or its text says it.
-            (f"{tag} {subject}", "标签+学科",
-             keys(lambda r, t=tag, j=subject: r["subject"] == j
-                  and (t in r["tag_list"] or t in r["title"] + r["summary"] + r["body"])))
+            (
+                f"{tag} {subject}",
+                "标签+学科",
+                keys(
+                    lambda r, t=tag, j=subject: (
+                        r["subject"] == j
+                        and (t in r["tag_list"] or t in r["title"] + r["summary"] + r["body"])
+                    )
+                ),
+            )
         )
     for topic in ("Unit 3 阅读课", "Python 编程入门", "DNA的复制", "Unit 5 Music"):
         if topic in topics:
@@ -102,8 +138,11 @@ def pinyin_queries(rows):
     from pypinyin import lazy_pinyin
 
     topics = Counter(r["topic"] for r in rows)
-    chosen = [t for t, n in sorted(topics.items(), key=lambda t: (t[1], t[0])) if n <= 10
-              and all("\u4e00" <= ch <= "\u9fff" for ch in t)][:10]
+    chosen = [
+        t
+        for t, n in sorted(topics.items(), key=lambda t: (t[1], t[0]))
+        if n <= 10 and all("\u4e00" <= ch <= "\u9fff" for ch in t)
+    ][:10]
     queries = []
     for topic in chosen:
         syllables = lazy_pinyin(topic)
@@ -165,7 +204,9 @@ def run_one(database, backend):
 
     if backend == "baseline":
         call_command("update_index", verbosity=0, stdout=open(os.devnull, "w"))
-    key_of = {p.pk: int(p.title.rsplit("（", 1)[1].rstrip("）")) for p in ResourcePage.objects.all()}
+    key_of = {
+        p.pk: int(p.title.rsplit("（", 1)[1].rstrip("）")) for p in ResourcePage.objects.all()
+    }
     report = {}
     for name, queries in (("labelled", labelled_queries(rows)), ("pinyin", pinyin_queries(rows))):
         results = []
@@ -173,8 +214,17 @@ def run_one(database, backend):
             found = list(Page.objects.live().public().search(query)[:50])
             ranked = [key_of.get(p.pk) for p in found]
             recall, ndcg, mrr = metrics(ranked, relevant)
-            results.append({"query": query, "kind": kind, "relevant": len(relevant),
-                            "found": len(found), "recall": recall, "ndcg": ndcg, "mrr": mrr})
+            results.append(
+                {
+                    "query": query,
+                    "kind": kind,
+                    "relevant": len(relevant),
+                    "found": len(found),
+                    "recall": recall,
+                    "ndcg": ndcg,
+                    "mrr": mrr,
+                }
+            )
         report[name] = {"summary": summarise(results), "queries": results}
     print(json.dumps(report, ensure_ascii=False))
 
@@ -208,25 +258,34 @@ def main():
         for backend in BACKENDS:
             output = subprocess.run(
                 [sys.executable, __file__, "--run", database, backend],
-                capture_output=True, text=True, cwd=ROOT, check=False,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=False,
             )
             if output.returncode != 0:
                 print(output.stderr[-3000:], file=sys.stderr)
                 sys.exit(f"{database}/{backend} failed")
             reports[(database, backend)] = json.loads(output.stdout.strip().splitlines()[-1])
-    print(f"{'database':10} {'backend':9} {'set':9} {'queries':>7} {'recall@10':>10} {'nDCG@10':>8} {'MRR':>6} {'zero':>5}")
+    print(
+        f"{'database':10} {'backend':9} {'set':9} {'queries':>7} {'recall@10':>10} {'nDCG@10':>8} {'MRR':>6} {'zero':>5}"
+    )
     for (database, backend), report in reports.items():
         for name, part in report.items():
             s = part["summary"]
-            print(f"{database:10} {backend:9} {name:9} {s['queries']:>7} {s['recall@10']:>10.3f} "
-                  f"{s['ndcg@10']:>8.3f} {s['mrr']:>6.3f} {s['zero_results']:>5}")
+            print(
+                f"{database:10} {backend:9} {name:9} {s['queries']:>7} {s['recall@10']:>10.3f} "
+                f"{s['ndcg@10']:>8.3f} {s['mrr']:>6.3f} {s['zero_results']:>5}"
+            )
     if args.details:
         for (database, backend), report in reports.items():
             print(f"\n== {database} / {backend}")
             for part in report.values():
                 for q in part["queries"]:
-                    print(f"  {q['kind']:8} {q['query']:28} rel={q['relevant']:2} found={q['found']:3} "
-                          f"R@10={q['recall']:.2f} nDCG={q['ndcg']:.2f} MRR={q['mrr']:.2f}")
+                    print(
+                        f"  {q['kind']:8} {q['query']:28} rel={q['relevant']:2} found={q['found']:3} "
+                        f"R@10={q['recall']:.2f} nDCG={q['ndcg']:.2f} MRR={q['mrr']:.2f}"
+                    )
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ STOP_WORDS = frozenset(
 )
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_WORD = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+WORD = re.compile(r"[\w\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # Pinyin needs nothing but Latin letters; a query of that shape is tried against titles' pinyin.
 _PINYIN_QUERY = re.compile(r"^[a-z]+( [a-z]+)*$")
 # jieba is quick, but a page can carry the text of long attachments; past this it is cut.
@@ -90,7 +90,7 @@ def is_cjk(token):
 
 def _words(text):
     """jieba's words of the text, without spaces and punctuation."""
-    for chunk in _WORD.findall(normalize(text)):
+    for chunk in WORD.findall(normalize(text)):
         for word in tokenizer().cut(chunk, HMM=True):
             word = word.strip("_")
             if word:

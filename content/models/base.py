@@ -67,13 +67,9 @@ def named(relation):
     return index.RelatedFields(relation, [index.SearchField("name", boost=METADATA_BOOST)])
 
 
-SCHOOL_NAMES = index.RelatedFields(
-    "school",
-    [
-        index.SearchField("name", boost=METADATA_BOOST),
-        index.SearchField("short_name", boost=METADATA_BOOST),
-    ],
-)
+# The full name only: its short name (罗山中学 in 红寺堡区罗山中学) is one of the words found
+# inside it, and indexing both would count the school twice against a title that names it.
+SCHOOL_NAMES = named("school")
 
 # The titles and the text inside the files attached to a page (see content.extraction).
 ATTACHMENT_TEXT = index.RelatedFields(

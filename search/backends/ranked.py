@@ -36,7 +36,7 @@ class RankedCompilerMixin:
     PINYIN_WEIGHT = 2.0
     # The autocomplete column holds the words of the title alone: a match there is the
     # bonus that puts a page whose title says it above one whose metadata does.
-    TITLE_WORDS_WEIGHT = 4.0
+    TITLE_WORDS_WEIGHT = 6.0
 
     def check(self):
         # modelsearch checks that every filter of the queryset is a declared FilterField, which

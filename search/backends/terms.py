@@ -50,12 +50,24 @@ def _combine(cls, parts):
     return parts[0] if len(parts) == 1 else cls(parts)
 
 
+def _terms(text):
+    return [Term(t[0], t[1] if len(t) > 1 else ()) for t in analysis.query_terms(text)]
+
+
 def terms_of_text(text, operator="and", last_is_prefix=False):
-    terms = [Term(t[0], t[1] if len(t) > 1 else ()) for t in analysis.query_terms(text)]
-    if last_is_prefix and terms:
-        last = terms[-1]
-        terms[-1] = Term(last.word, (), prefix=True)
-    return _combine(All if operator == "and" else Any, terms)
+    if not last_is_prefix:
+        return _combine(All if operator == "and" else Any, _terms(text))
+    # As one types, the last word is unfinished: 同课异 is the start of the word 同课异构,
+    # which jieba would cut as 同课 + 异. Look for it whole as a prefix, or cut with its last
+    # piece as a prefix.
+    *before, last = analysis.normalize(text).split() or [""]
+    last = "".join(analysis.WORD.findall(last))
+    pieces = _terms(last)
+    if pieces:
+        pieces[-1] = Term(pieces[-1].word, (), prefix=True)
+    whole = Term(last, (), prefix=True) if last.strip() else None
+    last_term = _combine(Any, [whole, _combine(All, pieces)]) if len(pieces) > 1 else whole
+    return _combine(All if operator == "and" else Any, [*_terms(" ".join(before)), last_term])
 
 
 def build(query, last_is_prefix=False):

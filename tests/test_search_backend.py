@@ -1,0 +1,183 @@
+"""The Chinese search backend, through every door a user comes in by: the site search page,
+the admin's page search, the API and the suggestions of the search box. On both databases."""
+
+from django.contrib.auth import get_user_model
+from django.test import TestCase
+
+from wagtail.models import Page, PageViewRestriction
+
+import pytest
+
+from content.demo.loader import DemoLoader
+from content.models import ResourceIndexPage, ResourcePage
+from tests.factories import make_resource
+
+# The probe of the issue: ordinary queries that Wagtail's stock database search missed,
+# each with a page it must find.
+PROBE = {
+    "精品课": "市级精品课：函数的单调性",
+    "数学": "高一数学集体备课：函数的概念",
+    "班主任": "郑晓燕名班主任工作室",
+    "校企合作": "《农产品直播电商实务》校企合作教材",
+    "论坛": "全域教育论坛",
+    "同课异构": "同课异构：函数的单调性",
+    "函数 单调性": "函数的单调性 教学设计",
+    "罗山中学": "罗山中学举行示范课评选",
+    "红寺堡中学": "同课异构：函数的单调性（红寺堡中学）",
+}
+
+
+@pytest.mark.both_databases
+class ProbeQueriesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader().run()
+        cls.admin = get_user_model().objects.create_superuser("probe-admin", password="x")
+
+    def test_site_search_page_finds_each_probe_page(self):
+        for query, title in PROBE.items():
+            with self.subTest(query=query):
+                response = self.client.get("/search/", {"q": query})
+                self.assertContains(response, "search-result")
+                titles = [r["page"].title for r in response.context["results"]]
+                self.assertIn(title, titles)
+
+    def test_admin_page_search_finds_each_probe_page(self):
+        self.client.force_login(self.admin)
+        for query, title in PROBE.items():
+            with self.subTest(query=query):
+                response = self.client.get("/admin/pages/search/", {"q": query})
+                self.assertEqual(response.status_code, 200)
+                self.assertContains(response, title)
+
+    def test_api_search_finds_each_probe_page(self):
+        for query, title in PROBE.items():
+            with self.subTest(query=query):
+                response = self.client.get("/api/v2/pages/", {"search": query, "limit": 20})
+                self.assertEqual(response.status_code, 200)
+                titles = [item["title"] for item in response.json()["items"]]
+                self.assertIn(title, titles)
+
+    def test_school_query_ranks_its_own_school_first(self):
+        # Plain segmentation reads 红寺堡中学 as 红寺堡 + 中学, which 红寺堡区罗山中学 also has.
+        results = list(Page.objects.live().public().specific().search("红寺堡中学")[:5])
+        self.assertEqual(len(results), 5)
+        for page in results:
+            with self.subTest(page=page.title):
+                school = getattr(page, "school", None)
+                self.assertTrue(
+                    "红寺堡中学" in page.title or (school and school.name == "红寺堡中学")
+                )
+
+    def test_mixed_chinese_latin_and_digits(self):
+        cases = {
+            "Python 编程": "Python",
+            "python编程": "Python",
+            "Unit 3": "Unit 3",
+            "2023年": None,
+        }
+        for query, expected in cases.items():
+            with self.subTest(query=query):
+                results = list(Page.objects.live().public().search(query))
+                self.assertTrue(results, f"{query} found nothing")
+                if expected:
+                    self.assertIn(expected, results[0].title)
+
+    def test_metadata_alone_is_enough_to_find_a_page(self):
+        page = make_resource("期末复习提纲", subject="huaxue", school="hongsibu-zhongxue")
+        found = Page.objects.live().search("红寺堡中学 化学 期末")
+        self.assertIn(page.pk, [p.pk for p in found])
+
+    def test_pinyin_and_initials_find_titles(self):
+        for query in ["jingpinke", "jpk", "JingPinKe"]:
+            with self.subTest(query=query):
+                titles = [p.title for p in Page.objects.live().public().search(query)]
+                self.assertTrue(titles)
+                self.assertTrue(all("精品课" in t for t in titles[:3]), titles[:3])
+                suggestions = self.client.get("/search/suggest/", {"q": query}).json()
+                self.assertTrue(any("精品课" in s["title"] for s in suggestions["suggestions"]))
+
+    def test_suggestions_as_one_types_chinese(self):
+        data = self.client.get("/search/suggest/", {"q": "同课异"}).json()
+        self.assertTrue(data["suggestions"])
+        self.assertTrue(all("url" in s and "type" in s for s in data["suggestions"]))
+        self.assertIn("同课异构", data["suggestions"][0]["title"])
+
+    def test_every_word_must_be_found(self):
+        self.assertFalse(Page.objects.live().search("精品课 葡萄酒酿造").count())
+        self.assertTrue(Page.objects.live().search("精品课 葡萄酒酿造", operator="or").count())
+
+    def test_order_without_relevance_keeps_the_querysets_order(self):
+        results = ResourcePage.objects.live().order_by("title").search(
+            "数学", order_by_relevance=False
+        )
+        titles = [p.title for p in results]
+        self.assertEqual(titles, sorted(titles))
+
+
+@pytest.mark.both_databases
+class PrivacyTests(TestCase):
+    """What only teachers may read, and drafts, are never found by anyone else."""
+
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader(library=False).run()
+        cls.private = make_resource("教师专享的桂花糕课件")
+        PageViewRestriction.objects.create(
+            page=cls.private, restriction_type=PageViewRestriction.LOGIN
+        )
+        cls.draft = ResourcePage.objects.get(pk=make_resource("草稿中的桂花糕教案").pk)
+        cls.draft.unpublish()
+        cls.public = make_resource("公开的桂花糕学案")
+
+    def test_site_search_shows_only_the_public_page(self):
+        response = self.client.get("/search/", {"q": "桂花糕"})
+        titles = [r["page"].title for r in response.context["results"]]
+        self.assertEqual(titles, ["公开的桂花糕学案"])
+        self.assertNotContains(response, "教师专享")
+        self.assertNotContains(response, "草稿中的")
+
+    def test_facet_counts_leave_private_pages_out(self):
+        response = self.client.get("/search/", {"q": "桂花糕"})
+        counts = [o["count"] for g in response.context["listing"].groups for o in g["options"]]
+        self.assertTrue(counts)
+        self.assertTrue(all(count == 1 for count in counts))
+
+    def test_suggestions_and_api_leave_them_out(self):
+        suggestions = self.client.get("/search/suggest/", {"q": "桂花糕"}).json()["suggestions"]
+        self.assertEqual([s["title"] for s in suggestions], ["公开的桂花糕学案"])
+        api = self.client.get("/api/v2/pages/", {"search": "桂花糕"}).json()
+        self.assertEqual([i["title"] for i in api["items"]], ["公开的桂花糕学案"])
+
+    def test_pinyin_does_not_reveal_them(self):
+        suggestions = self.client.get("/search/suggest/", {"q": "guihuagao"}).json()["suggestions"]
+        self.assertEqual([s["title"] for s in suggestions], ["公开的桂花糕学案"])
+
+    def test_editors_find_drafts_in_the_admin(self):
+        admin = get_user_model().objects.create_superuser("privacy-admin", password="x")
+        self.client.force_login(admin)
+        response = self.client.get("/admin/pages/search/", {"q": "桂花糕"})
+        self.assertContains(response, "草稿中的桂花糕教案")
+
+
+@pytest.mark.both_databases
+class IndexUpdateTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader(library=False).run()
+
+    def test_edits_and_deletions_reach_the_index(self):
+        page = make_resource("银杏叶标本制作", summary="植物标本的采集与压制")
+        self.assertEqual(Page.objects.live().search("银杏叶").count(), 1)
+        page.title = "梧桐叶标本制作"
+        page.save_revision().publish()
+        # The index holds what was published, not what the first save left there.
+        self.assertEqual(Page.objects.live().search("银杏叶").count(), 0)
+        self.assertEqual(Page.objects.live().search("梧桐叶").count(), 1)
+        page.delete()
+        self.assertEqual(Page.objects.search("梧桐叶").count(), 0)
+
+    def test_pages_of_one_type_only(self):
+        make_resource("向日葵观察记录")
+        self.assertEqual(ResourcePage.objects.search("向日葵").count(), 1)
+        self.assertEqual(ResourceIndexPage.objects.search("向日葵").count(), 0)
