@@ -90,32 +90,40 @@ def percentile(values, p):
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
-def run_one(database, rows):
+def run_one(database, rows, reuse=False):
     os.environ["DATABASE_URL"] = DATABASES[database]
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     from relevance import fresh_database
 
-    fresh_database_for(database, fresh_database)
+    if not reuse:
+        fresh_database_for(database, fresh_database)
     import django
 
     django.setup()
     from django.core.management import call_command
     from django.test import RequestFactory
 
-    call_command("migrate", verbosity=0)
-    from content.demo.loader import DemoLoader
+    import_seconds = 0.0
+    if not reuse:
+        call_command("migrate", verbosity=0)
+        from content.demo.loader import DemoLoader
 
-    DemoLoader(library=False).run()
-    path = ROOT / "bench" / "out" / f"resources-{rows}.jsonl"
-    if not path.exists():
-        subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "generate_resources.py"), str(rows), str(path)],
-            check=True,
-            capture_output=True,
-        )
-    started = time.perf_counter()
-    call_command("import_resources", str(path), stdout=open(os.devnull, "w"))
-    import_seconds = time.perf_counter() - started
+        DemoLoader(library=False).run()
+        path = ROOT / "bench" / "out" / f"resources-{rows}.jsonl"
+        if not path.exists():
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(ROOT / "bench" / "generate_resources.py"),
+                    str(rows),
+                    str(path),
+                ],
+                check=True,
+                capture_output=True,
+            )
+        started = time.perf_counter()
+        call_command("import_resources", str(path), stdout=open(os.devnull, "w"))
+        import_seconds = time.perf_counter() - started
 
     from wagtail.models import Page
 
@@ -168,12 +176,16 @@ def main():
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--databases", default="sqlite,postgres")
     parser.add_argument("--run", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--reuse", action="store_true", help="query the database of the last run, no import"
+    )
     args = parser.parse_args()
     if args.run:
-        return run_one(args.run[0], int(args.run[1]))
+        return run_one(args.run[0], int(args.run[1]), reuse=args.reuse)
     for database in args.databases.split(","):
         output = subprocess.run(
-            [sys.executable, __file__, "--run", database, str(args.rows)],
+            [sys.executable, __file__, "--run", database, str(args.rows)]
+            + (["--reuse"] if args.reuse else []),
             capture_output=True,
             text=True,
             cwd=ROOT,

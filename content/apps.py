@@ -7,4 +7,4 @@ class ContentConfig(AppConfig):
     verbose_name = _("内容")
 
     def ready(self):
-        from content import signals  # noqa: F401  (connects the download counter)
+        from content import signals  # noqa: F401  (download counter, reindexing)

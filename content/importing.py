@@ -261,10 +261,11 @@ class ResourceImporter:
         self._materialise_new_terms(rows)
         now = timezone.now()
         content_type = ContentType.objects.get_for_model(ResourcePage)
-        taken = set(parent.get_children().values_list("slug", flat=True))
-        last = parent.get_last_child()
-        step = Page._str2int(last.path[-Page.steplen :]) if last else 0
         depth = parent.depth + 1
+        siblings = Page.objects.filter(path__startswith=parent.path, depth=depth)
+        taken = set(siblings.values_list("slug", flat=True))
+        last = siblings.order_by("-path").first()
+        step = Page._str2int(last.path[-Page.steplen :]) if last else 0
         created = []
         total = len(rows)
         for start in range(0, total, BATCH):
@@ -306,7 +307,9 @@ class ResourceImporter:
             if on_batch:
                 on_batch([r.pk for r in resources])
             self.progress(min(start + BATCH, total), total)
-        Page.objects.filter(pk=parent.pk).update(numchild=parent.get_children().count())
+        # Not parent.get_children(): treebeard answers "none" for a parent it thinks is a leaf.
+        children = Page.objects.filter(path__startswith=parent.path, depth=depth)
+        Page.objects.filter(pk=parent.pk).update(numchild=children.count())
         return created
 
     def _slug(self, title, taken):

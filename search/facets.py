@@ -9,9 +9,35 @@ listings, so counts and links behave the same way.
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import Cast, Coalesce, ExtractYear, TruncDate
+from django.utils import timezone
+from django.utils.functional import cached_property
 
-from content.filters import Facet
-from content.models import Level, School, Subject
+from content.filters import Facet, FacetedListing
+from content.models import (
+    ActivityPage,
+    ForumSessionPage,
+    LessonStudyPage,
+    Level,
+    NewsPage,
+    RecordingPage,
+    ResourcePage,
+    School,
+    StandardPage,
+    Subject,
+    WorkshopPage,
+)
+
+# What people search for, offered as types when there are too many results to count.
+TYPE_MODELS = [
+    ResourcePage,
+    RecordingPage,
+    LessonStudyPage,
+    ForumSessionPage,
+    NewsPage,
+    ActivityPage,
+    WorkshopPage,
+    StandardPage,
+]
 
 # The page types each facet reads, and the field it reads there.
 SCHOOL_FIELDS = [
@@ -60,6 +86,9 @@ class TypeFacet(Facet):
         ]
         return sorted(options, key=lambda o: -o[2])
 
+    def options(self):
+        return [(m._meta.model_name, str(m._meta.verbose_name)) for m in TYPE_MODELS]
+
 
 class CrossTypeFacet(Facet):
     """A taxonomy field that several page types have, filtered by the item's slug."""
@@ -86,6 +115,9 @@ class CrossTypeFacet(Facet):
         items = self.model.objects.filter(pk__in=found).order_by("sort_order", "name")
         return [(item.slug, item.name, found[item.pk]) for item in items]
 
+    def options(self):
+        return list(self.model.objects.order_by("sort_order", "name").values_list("slug", "name"))
+
 
 class DateYearFacet(Facet):
     def __init__(self, param="year", label="年份"):
@@ -110,6 +142,11 @@ class DateYearFacet(Facet):
             if row["facet_year"]
         ]
 
+    def options(self):
+        # The programme began in 2022; every year since, newest first.
+        this_year = timezone.localdate().year
+        return [(str(year), f"{year}年") for year in range(this_year, 2021, -1)]
+
 
 def search_facets():
     return [
@@ -119,3 +156,44 @@ def search_facets():
         CrossTypeFacet("level", "级别", Level, LEVEL_FIELDS),
         DateYearFacet(),
     ]
+
+
+class SearchListing(FacetedListing):
+    """The search page's facets. Past the count limit of the search (a thousand), counting
+    every value would touch every match; the values are then offered without counts."""
+
+    def __init__(self, matching, facets, params, counted=True):
+        super().__init__(matching, facets, params)
+        self.counted = counted
+
+    def filter(self, queryset):
+        for facet in self.facets:
+            if facet.param in self.active:
+                queryset = facet.apply(queryset, self.active[facet.param])
+        return queryset
+
+    @cached_property
+    def groups(self):
+        if self.counted:
+            return super().groups
+        groups = []
+        for facet in self.facets:
+            selected = self.active.get(facet.param)
+            options = [
+                {
+                    "label": label,
+                    "count": None,
+                    "selected": value == selected,
+                    "url": self._url(**{facet.param: None if value == selected else value}),
+                }
+                for value, label in facet.options()
+            ]
+            groups.append(
+                {
+                    "param": facet.param,
+                    "label": facet.label,
+                    "options": options,
+                    "clear_url": self._url(**{facet.param: None}) if selected else None,
+                }
+            )
+        return groups

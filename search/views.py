@@ -6,9 +6,8 @@ from django.views.decorators.cache import never_cache
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page
 
-from content.filters import FacetedListing
 from search import highlight
-from search.facets import result_date, search_facets
+from search.facets import SearchListing, result_date, search_facets
 from search.query import clean_query
 
 RESULTS_PER_PAGE = 10
@@ -73,22 +72,26 @@ def search(request):
     context = {"search_query": query, "starters": STARTERS}
     if query:
         base = searchable_pages()
+        operator = None
         matched = base.search(query)
         partial = False
         if not matched.count() and len(query.split()) > 1:
             # No page has every word: show the pages that have some of them, and say so.
-            matched, partial = base.search(query, operator="or"), True
-        listing = FacetedListing(
-            _matching(matched, base), search_facets(), request.GET, per_page=RESULTS_PER_PAGE
+            operator, partial = "or", True
+            matched = base.search(query, operator=operator)
+        capped = getattr(matched, "count_is_capped", lambda: False)()
+        listing = SearchListing(
+            _matching(matched, base) if not capped else base.none(),
+            search_facets(),
+            request.GET,
+            counted=not capped,
         )
+        filtered = listing.filter(base).specific()
         if sort == "date":
-            ordered = (
-                listing.results.specific()
-                .annotate(sort_date=result_date())
-                .order_by("-sort_date", "-pk")
-            )
+            found = _matching(filtered.search(query, operator=operator), filtered)
+            ordered = found.annotate(sort_date=result_date()).order_by("-sort_date", "-pk")
         else:
-            ordered = listing.results.specific().search(query, operator="or" if partial else None)
+            ordered = filtered.search(query, operator=operator)
         page_obj = Paginator(ordered, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         words = highlight.words_of(query)
         context.update(

@@ -108,8 +108,8 @@ class ProbeQueriesTests(TestCase):
         self.assertTrue(Page.objects.live().search("精品课 葡萄酒酿造", operator="or").count())
 
     def test_order_without_relevance_keeps_the_querysets_order(self):
-        results = ResourcePage.objects.live().order_by("title").search(
-            "数学", order_by_relevance=False
+        results = (
+            ResourcePage.objects.live().order_by("title").search("数学", order_by_relevance=False)
         )
         titles = [p.title for p in results]
         self.assertEqual(titles, sorted(titles))

@@ -33,6 +33,7 @@ class PortalDocument(AbstractDocument):
         # loader, imports) must too, or the first page view writes them back mid-request.
         if self.file and (self.file_size is None or not self.file_hash):
             self._set_document_file_metadata()
+        self.text_changed = bool(self.pk) and self.file and self.file_hash != self.text_source_hash
         if self.file and self.file_hash != self.text_source_hash:
             self.text = extract_text(self.file, self.file.name)
             self.text_source_hash = self.file_hash or ""

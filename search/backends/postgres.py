@@ -127,42 +127,83 @@ class ChinesePostgresCompilerMixin(RankedCompilerMixin):
     def object_id_sql(self, column):
         return f"({column})::integer"
 
-    def hits_sql(self, tree, pinyin):
-        if self.autocomplete:
-            columns, ranked = ["autocomplete"], [("autocomplete", 1.0)]
-        elif self.title_only():
-            columns, ranked = ["title"], [("title", self.TITLE_WEIGHT)]
-        else:
-            columns = ["title", "body"]
-            ranked = [("title", self.TITLE_WEIGHT), ("body", self.BODY_WEIGHT)]
-            if not pinyin:
-                ranked.append(("autocomplete", self.TITLE_WORDS_WEIGHT))
-
-        conditions, condition_params, scores, score_params = [], [], [], []
+    def _title_match(self, tree, pinyin):
+        """Tier A: the words in the title itself (or the title's pinyin)."""
+        column = "title" if self.title_only() else "autocomplete"
+        conditions, params = [], []
         if tree is not None:
-            sql, params = condition(tree, columns)
+            sql, p = condition(tree, [column])
             conditions.append(sql)
-            condition_params.extend(params)
-            query, query_params = tsquery(tree)
-            for column, weight in ranked:
-                # Normalisation 1 divides by 1 + log(length): long bodies do not win by size.
-                scores.append(f"ts_rank(e.{column}, {query}, 1) * %s")
-                score_params.extend([*query_params, weight])
+            params.extend(p)
         if pinyin:
-            prefix = f"to_tsquery('{CONFIG}', %s)"
-            conditions.append(f"e.autocomplete @@ {prefix}")
-            condition_params.append(quote_lexeme(pinyin) + ":*")
-            scores.append(f"ts_rank(e.autocomplete, {prefix}) * %s")
-            score_params.extend([quote_lexeme(pinyin) + ":*", self.PINYIN_WEIGHT])
+            conditions.append(f"e.autocomplete @@ to_tsquery('{CONFIG}', %s)")
+            params.append(quote_lexeme(pinyin) + ":*")
+        return "(" + " OR ".join(conditions) + ")", params
 
+    def _anywhere(self, tree, pinyin):
+        if self.autocomplete or self.title_only():
+            return self._title_match(tree, pinyin)
+        conditions, params = [], []
+        if tree is not None:
+            sql, p = condition(tree, ["title", "body"])
+            conditions.append(sql)
+            params.extend(p)
+        if pinyin:
+            conditions.append(f"e.autocomplete @@ to_tsquery('{CONFIG}', %s)")
+            params.append(quote_lexeme(pinyin) + ":*")
+        return "(" + " OR ".join(conditions) + ")", params
+
+    def tiers(self, tree):
+        if self.autocomplete or self.title_only() or tree is None:
+            return ["A"]
+        return ["A", "A2", "B"]
+
+    def _content_types(self):
         content_types = self.content_type_ids()
-        placeholders = ", ".join(["%s"] * len(content_types))
+        return f"e.content_type_id IN ({', '.join(['%s'] * len(content_types))})", content_types
+
+    def all_hits_sql(self, tree, pinyin):
+        match, params = self._anywhere(tree, pinyin)
+        types, type_params = self._content_types()
         sql = (
-            f"SELECT e.object_id AS oid, ({' + '.join(scores)}) AS score "
-            f"FROM {ENTRY_TABLE} e "
-            f"WHERE ({' OR '.join(conditions)}) AND e.content_type_id IN ({placeholders})"
+            f"SELECT e.object_id AS oid, 0 AS score FROM {ENTRY_TABLE} e WHERE {match} AND {types}"
         )
-        return sql, (*score_params, *condition_params, *content_types)
+        return sql, (*params, *type_params)
+
+    def tier_sql(self, tier, tree, pinyin, depth):
+        """(sql, params, limited): the best `depth` entries of a tier, as (oid, score); the
+        tiers are those of the SQLite backend."""
+        limit = f" LIMIT {int(depth)}" if depth else ""
+        types, type_params = self._content_types()
+        title, title_params = self._title_match(tree, pinyin)
+        if tier == "A":
+            column = "title" if self.title_only() else "autocomplete"
+            scores, score_params = [], []
+            if tree is not None:
+                query, query_params = tsquery(tree)
+                # Normalisation 1 divides by 1 + log(length): long titles do not win by size.
+                scores.append(f"ts_rank(e.{column}, {query}, 1)")
+                score_params.extend(query_params)
+            if pinyin:
+                scores.append(f"ts_rank(e.autocomplete, to_tsquery('{CONFIG}', %s))")
+                score_params.append(quote_lexeme(pinyin) + ":*")
+            sql = (
+                f"SELECT e.object_id AS oid, ({' + '.join(scores)}) AS score "
+                f"FROM {ENTRY_TABLE} e WHERE {title} AND {types} ORDER BY score DESC{limit}"
+            )
+            return sql, (*score_params, *title_params, *type_params), bool(depth)
+        heading, heading_params = condition(tree, ["title"])
+        if tier == "A2":
+            match, match_params = heading, heading_params
+        else:
+            match, match_params = self._anywhere(tree, None)
+            match = f"{match} AND NOT {heading}"
+            match_params = [*match_params, *heading_params]
+        sql = (
+            f"SELECT e.object_id AS oid, e.id AS score FROM {ENTRY_TABLE} e "
+            f"WHERE {match} AND NOT {title} AND {types} ORDER BY e.id DESC{limit}"
+        )
+        return sql, (*match_params, *title_params, *type_params), bool(depth)
 
 
 class ChinesePostgresQueryCompiler(ChinesePostgresCompilerMixin, PostgresSearchQueryCompiler):

@@ -84,39 +84,69 @@ class ChineseSQLiteCompilerMixin(RankedCompilerMixin):
     def object_id_sql(self, column):
         return f"CAST({column} AS INTEGER)"
 
-    def match_expression(self, tree, pinyin):
-        parts = []
-        if tree is not None:
-            if self.title_only():
-                columns = "title"
-            elif self.autocomplete:
-                columns = "autocomplete"
-            elif pinyin:
-                # Latin words are looked for in the pinyin separately (below).
-                columns = "body title"
-            else:
-                columns = "autocomplete body title"
-            parts.append(f"{{{columns}}} : {spell(tree)}")
+    def _title_match(self, tree, pinyin):
+        """Tier A: the words in the title itself (or the title's pinyin)."""
+        column = "title" if self.title_only() else "autocomplete"
+        parts = [f"{{{column}}} : {spell(tree)}"] if tree is not None else []
         if pinyin:
             parts.append(f"autocomplete : {quote(pinyin)} *")
         return " OR ".join(f"({p})" for p in parts)
 
-    def hits_sql(self, tree, pinyin):
-        # Column order of the FTS table: autocomplete, body, title.
-        title_words = self.PINYIN_WEIGHT if pinyin else self.TITLE_WORDS_WEIGHT
-        weights = (title_words, self.BODY_WEIGHT, self.TITLE_WEIGHT)
-        if self.autocomplete:
-            weights = (1.0, 0.0, 0.0)
+    def match_expression(self, tree, pinyin):
+        """Anywhere: title, metadata, text, or the title's pinyin."""
+        if self.autocomplete or self.title_only():
+            return self._title_match(tree, pinyin)
+        parts = [f"{{autocomplete body title}} : {spell(tree)}"] if tree is not None else []
+        if pinyin:
+            parts.append(f"autocomplete : {quote(pinyin)} *")
+        return " OR ".join(f"({p})" for p in parts)
+
+    def tiers(self, tree):
+        if self.autocomplete or self.title_only() or tree is None:
+            return ["A"]
+        return ["A", "A2", "B"]
+
+    def _entries(self, inner):
         content_types = self.content_type_ids()
         placeholders = ", ".join(["%s"] * len(content_types))
         sql = (
-            f"SELECT e.object_id AS oid, f.score AS score FROM "
-            f"(SELECT rowid AS rid, bm25({FTS_TABLE}, %s, %s, %s) AS score "
-            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) f "
-            f"JOIN {ENTRY_TABLE} e ON e.id = f.rid "
-            f"WHERE e.content_type_id IN ({placeholders})"
+            f"SELECT e.object_id AS oid, f.score AS score FROM ({inner}) f "
+            f"JOIN {ENTRY_TABLE} e ON e.id = f.rid WHERE e.content_type_id IN ({placeholders})"
         )
-        return sql, (*weights, self.match_expression(tree, pinyin), *content_types)
+        return sql, content_types
+
+    def all_hits_sql(self, tree, pinyin):
+        sql, content_types = self._entries(
+            f"SELECT rowid AS rid, 0 AS score FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+        )
+        return sql, (self.match_expression(tree, pinyin), *content_types)
+
+    def tier_sql(self, tier, tree, pinyin, depth):
+        """(sql, params, limited): the best `depth` entries of a tier, as (oid, score).
+
+        A: the title has every word, ranked by bm25; A2: the title and metadata together
+        have them; B: the rest. A2 and B, matched for metadata or text alone, come newest
+        first, so FTS5 stops after `depth` entries instead of scoring them all."""
+        limit = f" LIMIT {int(depth)}" if depth else ""
+        title = self._title_match(tree, pinyin)
+        if tier == "A":
+            inner = (
+                f"SELECT rowid AS rid, bm25({FTS_TABLE}, 1.0, 1.0, 1.0) AS score "
+                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s ORDER BY score{limit}"
+            )
+            sql, content_types = self._entries(inner)
+            return sql, (title, *content_types), bool(depth)
+        heading = f"{{title}} : {spell(tree)}"
+        if tier == "A2":
+            match = f"({heading}) NOT ({title})"
+        else:
+            match = f"({self.match_expression(tree, None)}) NOT ({heading}) NOT ({title})"
+        inner = (
+            f"SELECT rowid AS rid, rowid AS score FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s ORDER BY rowid DESC{limit}"
+        )
+        sql, content_types = self._entries(inner)
+        return sql, (match, *content_types), bool(depth)
 
 
 class ChineseSQLiteQueryCompiler(ChineseSQLiteCompilerMixin, SQLiteSearchQueryCompiler):

@@ -1,0 +1,161 @@
+"""The text inside attached files is found by search; bad files never break an upload."""
+
+import io
+import logging
+
+from django.core.files.base import ContentFile
+from django.test import TestCase
+
+from wagtail.models import Page
+
+import docx
+import pytest
+from openpyxl import Workbook
+from pptx import Presentation
+from pptx.util import Inches
+
+from content import extraction
+from content.demo.loader import DemoLoader
+from content.models import PortalDocument
+from tests.factories import make_resource
+
+
+def docx_bytes(text):
+    document = docx.Document()
+    document.add_paragraph(text)
+    table = document.add_table(rows=1, cols=1)
+    table.rows[0].cells[0].text = "表格中的海棠花"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def pptx_bytes(text):
+    presentation = Presentation()
+    slide = presentation.slides.add_slide(presentation.slide_layouts[5])
+    slide.shapes.title.text = text
+    box = slide.shapes.add_textbox(Inches(1), Inches(2), Inches(4), Inches(1))
+    box.text_frame.text = "幻灯片正文"
+    buffer = io.BytesIO()
+    presentation.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_bytes(text):
+    workbook = Workbook()
+    workbook.active.title = "成绩"
+    workbook.active.append(["姓名", text])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_bytes(text, encrypt=False):
+    """A one-page PDF written by hand (Latin text: the standard fonts have no Chinese)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=300, height=200)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
+    stream = DecodedStreamObject()
+    stream.set_data(f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode())
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    if encrypt:
+        writer.encrypt(user_password="secret", owner_password="owner")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+class ExtractionTests(TestCase):
+    def extract(self, data, name):
+        return extraction.extract_text(ContentFile(data, name=name), name)
+
+    def test_reads_word_powerpoint_excel_pdf_and_text(self):
+        cases = [
+            (docx_bytes("教案中的玉兰花"), "a.docx", ["玉兰花", "海棠花"]),
+            (pptx_bytes("课件里的牡丹花"), "a.pptx", ["牡丹花", "幻灯片正文"]),
+            (xlsx_bytes("表里的杜鹃花"), "a.xlsx", ["杜鹃花", "成绩"]),
+            (pdf_bytes("photosynthesis quiz"), "a.pdf", ["photosynthesis quiz"]),
+            ("纯文本的腊梅".encode("gb18030"), "a.txt", ["腊梅"]),
+        ]
+        for data, name, expected in cases:
+            with self.subTest(name=name):
+                text = self.extract(data, name)
+                for word in expected:
+                    self.assertIn(word, text)
+
+    def test_bad_files_are_logged_and_skipped(self):
+        cases = [
+            (b"%PDF-1.4 this is not really a pdf", "broken.pdf"),
+            (b"PK\x03\x04 not a zip", "broken.docx"),
+            (b"\x00\x01\x02", "broken.xlsx"),
+            (pdf_bytes("secret words", encrypt=True), "locked.pdf"),
+        ]
+        for data, name in cases:
+            with self.subTest(name=name), self.assertLogs("content.extraction", logging.WARNING):
+                self.assertEqual(self.extract(data, name), "")
+
+    def test_unknown_kinds_are_not_read(self):
+        self.assertEqual(self.extract(b"binary", "archive.zip"), "")
+
+    def test_reading_is_bounded(self):
+        long_text = "长" * (extraction.MAX_CHARS * 2)
+        text = self.extract(long_text.encode(), "long.txt")
+        self.assertEqual(len(text), extraction.MAX_CHARS)
+        original = extraction.MAX_FILE_SIZE
+        extraction.MAX_FILE_SIZE = 10
+        try:
+            self.assertEqual(self.extract(docx_bytes("太大的文件"), "big.docx"), "")
+        finally:
+            extraction.MAX_FILE_SIZE = original
+
+
+@pytest.mark.both_databases
+class AttachmentSearchTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader(library=False).run()
+
+    def document(self, data, name, title="附件"):
+        document = PortalDocument(title=title, file=ContentFile(data, name=name))
+        document.save()
+        return document
+
+    def test_a_page_is_found_by_the_text_of_its_attachment(self):
+        document = self.document(docx_bytes("探究凤仙花的向光性"), "plan.docx")
+        page = make_resource("生物实验方案", documents=[document])
+        found = [p.pk for p in Page.objects.live().public().search("凤仙花")]
+        self.assertEqual(found, [page.pk])
+        self.assertEqual(list(PortalDocument.objects.search("凤仙花")), [document])
+
+    def test_a_corrupt_upload_is_kept_without_text(self):
+        with self.assertLogs("content.extraction", logging.WARNING):
+            document = self.document(b"%PDF-1.4 garbage", "scan.pdf", title="扫描件")
+        document.refresh_from_db()
+        self.assertEqual(document.text, "")
+        self.assertTrue(document.file.name.endswith(".pdf"))
+        self.assertEqual(list(PortalDocument.objects.search("扫描件")), [document])
+
+    def test_replacing_the_file_reads_it_again_and_reindexes_its_pages(self):
+        document = self.document(docx_bytes("旧的内容：桃花"), "v1.docx")
+        page = make_resource("春季植物观察", documents=[document])
+        self.assertEqual(Page.objects.live().search("桃花").count(), 1)
+        document.file = ContentFile(docx_bytes("新的内容：梨花"), name="v2.docx")
+        document.file_size = None
+        document.file_hash = ""
+        document.save()
+        self.assertIn("梨花", document.text)
+        self.assertNotIn("桃花", document.text)
+        self.assertEqual([p.pk for p in Page.objects.live().search("梨花")], [page.pk])
+        self.assertEqual(Page.objects.live().search("桃花").count(), 0)
