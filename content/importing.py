@@ -455,19 +455,27 @@ class BatchIndexer:
 
     def finish(self):
         try:
-            for pages, result in self.pending:
-                rows = result.get() if hasattr(result, "get") else result
-                for backend in self.backends:
-                    index = backend.get_index_for_model(ResourcePage)
-                    if hasattr(index, "add_rows"):
-                        index.add_rows(ResourcePage, rows)
-                    else:
-                        backend.add_bulk(ResourcePage, pages)
-                self.done += len(rows)
-                if self.progress:
-                    self.progress(self.done, self.total)
+            self._write_rows()
+            if connection.vendor == "postgresql":
+                # Fresh statistics, or the planner guesses a word's pages at a few hundred
+                # and reads thousands; autovacuum would catch up only later.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE wagtailsearch_indexentry, wagtailcore_page")
         finally:
             self.close()
+
+    def _write_rows(self):
+        for pages, result in self.pending:
+            rows = result.get() if hasattr(result, "get") else result
+            for backend in self.backends:
+                index = backend.get_index_for_model(ResourcePage)
+                if hasattr(index, "add_rows"):
+                    index.add_rows(ResourcePage, rows)
+                else:
+                    backend.add_bulk(ResourcePage, pages)
+            self.done += len(rows)
+            if self.progress:
+                self.progress(self.done, self.total)
 
     def close(self):
         if self.pool is not None:

@@ -14,7 +14,9 @@ from content.demo.loader import DemoLoader
 from content.models import ResourcePage, Subject
 from tests.test_extraction import docx_bytes
 
-HEADER = "title,summary,body,subject,grade,school,resource_type,stage,textbook_edition,level,tags,file"
+HEADER = (
+    "title,summary,body,subject,grade,school,resource_type,stage,textbook_edition,level,tags,file"
+)
 
 
 def rows(*extra):
@@ -74,10 +76,20 @@ class ImportResourcesTests(TestCase):
     def test_csv_without_bom_and_json_lines(self):
         self.run_import(self.csv(rows(), encoding="utf-8"))
         lines = [
-            {"title": "牛顿第三定律 课件", "summary": "作用力与反作用力", "body": "", "subject": "物理",
-             "grade": "高一", "school": "", "resource_type": "课件", "tags": ["实验"]},
+            {
+                "title": "牛顿第三定律 课件",
+                "summary": "作用力与反作用力",
+                "body": "",
+                "subject": "物理",
+                "grade": "高一",
+                "school": "",
+                "resource_type": "课件",
+                "tags": ["实验"],
+            },
         ]
-        path = self.write(self.tmp_path, "more.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in lines))
+        path = self.write(
+            self.tmp_path, "more.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in lines)
+        )
         self.run_import(path)
         page = ResourcePage.objects.get(title="牛顿第三定律 课件")
         self.assertIsNone(page.school)
@@ -91,7 +103,9 @@ class ImportResourcesTests(TestCase):
         self.assertEqual(ResourcePage.objects.count(), before)
 
     def test_every_error_is_listed(self):
-        path = self.csv(rows(",,,天文学,高一,罗山中学,教案,,,,,", "x,,,数学,高一,罗山中学,海报,,,,,"))
+        path = self.csv(
+            rows(",,,天文学,高一,罗山中学,教案,,,,,", "x,,,数学,高一,罗山中学,海报,,,,,")
+        )
         with self.assertRaises(CommandError) as raised:
             self.run_import(path)
         message = str(raised.exception)
@@ -142,5 +156,7 @@ class ImportResourcesTests(TestCase):
     def test_slugs_stay_unique_beside_existing_pages(self):
         self.run_import(self.csv(rows()))
         self.run_import(self.csv(rows()))
-        slugs = list(ResourcePage.objects.filter(title="读后续写 学案").values_list("slug", flat=True))
+        slugs = list(
+            ResourcePage.objects.filter(title="读后续写 学案").values_list("slug", flat=True)
+        )
         self.assertEqual(len(set(slugs)), 2)

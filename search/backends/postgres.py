@@ -7,7 +7,7 @@ title while the next is in the body; modelsearch's `(title || body) @@ query` ha
 and scan the concatenation of every row.
 """
 
-from django.db import connections
+from django.db import connections, transaction
 
 from modelsearch.backends.database.postgres.postgres import (
     PostgresAutocompleteQueryCompiler,
@@ -127,6 +127,17 @@ class ChinesePostgresCompilerMixin(RankedCompilerMixin):
     def object_id_sql(self, column):
         return f"({column})::integer"
 
+    def word_exists(self, word):
+        # One EXISTS per column, so that each uses its own GIN index.
+        tests = " OR ".join(
+            f"EXISTS (SELECT 1 FROM {ENTRY_TABLE} e WHERE e.{column} @@ "
+            f"plainto_tsquery('{CONFIG}', %s))"
+            for column in ("title", "body", "autocomplete")
+        )
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(f"SELECT {tests}", [word] * 3)
+            return cursor.fetchone()[0]
+
     def _title_match(self, tree, pinyin):
         """Tier A: the words in the title itself (or the title's pinyin)."""
         column = "title" if self.title_only() else "autocomplete"
@@ -218,6 +229,20 @@ class ChinesePostgresAutocompleteCompiler(
 
 class ChinesePostgresResults(RankedSearchResults):
     MATERIALIZED = "MATERIALIZED"
+    # The default random_page_cost (4) prices pages as read from a spinning disk; with it the
+    # planner read all 50,000 index rows for a pinyin prefix that 2,000 have (65 ms against
+    # 8 ms through the GIN index). Set for these queries only.
+    RANDOM_PAGE_COST = 1.1
+    # A LIMIT on the count made the planner scan the table in order, hoping to stop early,
+    # and read 23,000 rows for 216 matches; the whole match through the indexes is cheaper.
+    COUNT_MATERIALIZED = True
+
+    def _fetch(self, sql, params):
+        alias = self.query_compiler.queryset.db
+        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+            cursor.execute(f"SET LOCAL random_page_cost = {self.RANDOM_PAGE_COST}")
+            cursor.execute(sql, params)
+            return cursor.fetchall()
 
 
 class ChinesePostgresSearchBackend(PostgresSearchBackend):

@@ -19,7 +19,7 @@ from modelsearch.utils import get_descendants_content_types_pks
 
 from search import analysis
 
-from .terms import MatchesEverything, MatchesNothing, build, query_text
+from .terms import All, Any, MatchesEverything, MatchesNothing, Term, Without, build, query_text
 
 INTEGER_PKS = (IntegerField, AutoField, BigAutoField, SmallAutoField)
 
@@ -36,7 +36,26 @@ class RankedCompilerMixin:
         pass
 
     def tree(self):
-        return build(self.query, last_is_prefix=self.autocomplete)
+        if not hasattr(self, "_tree"):
+            self._tree = self._resolve(build(self.query, last_is_prefix=self.autocomplete))
+        return self._tree
+
+    def _resolve(self, node):
+        """A query word is looked for as itself when the index has it as a word, and as the
+        phrase of its pieces only when it has not: jieba cut it otherwise everywhere. Looking
+        for both at once made PostgreSQL recheck the positions of every page with the pieces
+        (130 ms for 红寺堡中学 at 50,000 pages), and the two backends would then differ."""
+        if isinstance(node, Term):
+            if node.pieces and not node.prefix and node.word not in node.pieces:
+                if self.word_exists(node.word):
+                    return Term(node.word)
+                return Term(node.pieces[0], node.pieces)
+            return node
+        if isinstance(node, (All, Any)):
+            return type(node)(tuple(self._resolve(part) for part in node.parts))
+        if isinstance(node, Without):
+            return Without(self._resolve(node.keep), self._resolve(node.drop))
+        return node
 
     def pinyin(self):
         """Titles are also found by their pinyin when the query can be read as pinyin."""
@@ -68,6 +87,8 @@ class RankedSearchResults(BaseSearchResults):
     supports_facet = True
     MATERIALIZED = ""  # vendors that can be told to run the match once say so here
     COUNT_LIMIT = 1000
+    # Whether to run the whole match before joining when counting (see PostgreSQL's results).
+    COUNT_MATERIALIZED = False
 
     # -- the pieces -----------------------------------------------------------------
 
@@ -106,12 +127,12 @@ class RankedSearchResults(BaseSearchResults):
         )
         return sql, (*hits_params, *inner_params)
 
-    def _matched_sql(self):
+    def _matched_sql(self, materialized=False):
         kind, tree, pinyin = self._plan()
         if kind != "match":
             return kind, None, None
         hits_sql, hits_params = self.query_compiler.all_hits_sql(tree, pinyin)
-        sql, params = self._joined(hits_sql, hits_params)
+        sql, params = self._joined(hits_sql, hits_params, materialized=materialized)
         return kind, sql, params
 
     def matching_queryset(self):
@@ -157,6 +178,17 @@ class RankedSearchResults(BaseSearchResults):
 
     # -- what BaseSearchResults asks for -------------------------------------------
 
+    def _clone(self):
+        # A page of results is a slice, that is a clone: it keeps the count already taken.
+        clone = super()._clone()
+        clone._count_cache = self._count_cache
+        return clone
+
+    def count(self):
+        if self._count_cache is None:
+            self._count_cache = self._do_count()
+        return self._count_cache
+
     def _do_search(self):
         compiler = self.query_compiler
         queryset = compiler.queryset
@@ -174,6 +206,10 @@ class RankedSearchResults(BaseSearchResults):
         stop = min(self.stop if self.stop is not None else self.COUNT_LIMIT, self.COUNT_LIMIT)
         if self.start >= stop:
             return []
+        # The count (capped, cheap) says when the tiers so far hold every match: a later
+        # tier that would be empty can cost a scan of its whole candidate set.
+        total = self.count()
+        stop = min(stop, total)
         ranked = []
         for tier in compiler.tiers(tree):
             if len(ranked) >= stop:
@@ -197,7 +233,7 @@ class RankedSearchResults(BaseSearchResults):
         """The number of matches, counted up to COUNT_LIMIT: past that, pages and counts
         stop, as on the big search engines."""
         queryset = self.query_compiler.queryset
-        kind, sql, params = self._matched_sql()
+        kind, sql, params = self._matched_sql(materialized=self.COUNT_MATERIALIZED)
         if kind == "all":
             return queryset.count()
         if kind == "none":

@@ -1,5 +1,7 @@
 """Chinese search on SQLite's FTS5, on modelsearch's own index tables."""
 
+from django.db import connections
+
 from modelsearch.backends.database.sqlite.sqlite import (
     SQLiteAutocompleteQueryCompiler,
     SQLiteIndex,
@@ -83,6 +85,13 @@ class ChineseSQLiteCompilerMixin(RankedCompilerMixin):
 
     def object_id_sql(self, column):
         return f"CAST({column} AS INTEGER)"
+
+    def word_exists(self, word):
+        with connections[self.queryset.db].cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s LIMIT 1", [quote(word)]
+            )
+            return cursor.fetchone() is not None
 
     def _title_match(self, tree, pinyin):
         """Tier A: the words in the title itself (or the title's pinyin)."""
