@@ -305,7 +305,7 @@ class ResourceImporter:
             self._revisions(resources, pages, now)
             created.extend(r.pk for r in resources)
             if on_batch:
-                on_batch([r.pk for r in resources])
+                on_batch(resources)
             self.progress(min(start + BATCH, total), total)
         # Not parent.get_children(): treebeard answers "none" for a parent it thinks is a leaf.
         children = Page.objects.filter(path__startswith=parent.path, depth=depth)
@@ -351,6 +351,8 @@ class ResourceImporter:
 
     def _tags(self, resources, rows):
         names = {t for row in rows for t in row.tags}
+        for resource in resources:
+            resource.tagged_items = []  # held in memory, so indexing reads no tags back
         if not names:
             return
         existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
@@ -358,26 +360,31 @@ class ResourceImporter:
         for tag in missing:
             tag.save()  # taggit makes slugs unique on save
             existing[tag.name] = tag
-        ResourcePageTag.objects.bulk_create(
-            [
-                ResourcePageTag(content_object_id=r.pk, tag=existing[name])
-                for r, row in zip(resources, rows, strict=True)
+        links = []
+        for resource, row in zip(resources, rows, strict=True):
+            mine = [
+                ResourcePageTag(content_object_id=resource.pk, tag=existing[name])
                 for name in dict.fromkeys(row.tags)
             ]
-        )
+            links.extend(mine)
+            resource.tagged_items = mine
+        ResourcePageTag.objects.bulk_create(links)
 
     def _tag_slug(self, name):
         return (pinyin_slug(name) or "tag")[:90] + "-" + uuid.uuid4().hex[:6]
 
     def _attachments(self, resources, rows):
         for resource, row in zip(resources, rows, strict=True):
+            resource.authors = []
+            resource.documents = []
             if row.file is None:
                 continue
             with row.file.open("rb") as handle:
                 document = PortalDocument(title=row.file.stem)
                 document.file.save(row.file.name, File(handle), save=False)
                 document.save()
-            ResourceDocument.objects.create(page_id=resource.pk, document=document, sort_order=0)
+            link = ResourceDocument.objects.create(page_id=resource.pk, document=document)
+            resource.documents = [link]
 
     def _revision_content(self, resource):
         # The page's own fields; modelcluster's full serialisation also queries every child
@@ -440,12 +447,8 @@ class BatchIndexer:
         if total > 2000:
             self.pool = multiprocessing.get_context("fork").Pool(workers)
 
-    def add(self, ids):
-        pages = list(
-            ResourcePage.objects.filter(pk__in=ids)
-            .select_related("subject", "school", "resource_type", "stage", "grade")
-            .prefetch_related("tags", "authors", "documents__document")
-        )
+    def add(self, pages):
+        """Pages as the importer made them, their relations held in memory."""
         batch_sources = [sources(page) for page in pages]
         if self.pool is not None:
             result = self.pool.map_async(analyse, batch_sources, chunksize=50)

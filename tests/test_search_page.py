@@ -1,5 +1,6 @@
 """The search page answers any query with a page, never a server error."""
 
+from django.contrib.auth import get_user_model
 from django.test import TestCase
 
 from wagtail.models import PageViewRestriction
@@ -74,3 +75,77 @@ class SearchPageTests(TestCase):
         html = self.search("关于项目").content.decode()
         self.assertNotIn('<a href="/about/">', html)
         self.assertIn("没有找到", html)
+
+
+@pytest.mark.both_databases
+class SearchPageFeaturesTests(TestCase):
+    """Facets, sorting, highlights, promotions and the editors' report, on the demo site."""
+
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader().run()
+        cls.admin = get_user_model().objects.create_superuser("search-admin", password="x")
+
+    def test_facets_count_and_filter_the_results(self):
+        response = self.client.get("/search/", {"q": "函数"})
+        groups = {g["param"]: g for g in response.context["listing"].groups}
+        self.assertEqual(set(groups), {"type", "school", "subject", "year"} | set(groups))
+        total = response.context["page_obj"].paginator.count
+        types = {o["label"]: o["count"] for o in groups["type"]["options"]}
+        self.assertEqual(sum(types.values()), total)
+        recordings = self.client.get("/search/", {"q": "函数", "type": "recordingpage"})
+        self.assertEqual(recordings.context["page_obj"].paginator.count, types["课堂实录"])
+        self.assertTrue(all(r["type"] == "课堂实录" for r in recordings.context["results"]))
+        self.assertContains(recordings, "清除全部")
+
+    def test_sort_by_date_puts_the_newest_first(self):
+        response = self.client.get("/search/", {"q": "同课异构", "sort": "date"})
+        dates = [r["date"] for r in response.context["results"] if r["date"]]
+        self.assertEqual(dates, sorted(dates, reverse=True))
+        self.assertContains(response, '<strong aria-current="true">日期</strong>', html=False)
+
+    def test_query_words_are_marked_in_titles_and_excerpts(self):
+        response = self.client.get("/search/", {"q": "单调性"})
+        self.assertContains(response, "<mark>单调性</mark>", html=False)
+
+    def test_a_promoted_page_comes_first_and_a_private_one_never(self):
+        from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+        about = StandardPage.objects.get(slug="about")
+        query = Query.get("精品课")
+        SearchPromotion.objects.create(
+            query=query, page=about, description="项目介绍", sort_order=0
+        )
+        response = self.client.get("/search/", {"q": "精品课"})
+        self.assertEqual([p.page_id for p in response.context["promotions"]], [about.pk])
+        self.assertContains(response, "推荐")
+        PageViewRestriction.objects.create(page=about, restriction_type=PageViewRestriction.LOGIN)
+        response = self.client.get("/search/", {"q": "精品课"})
+        self.assertEqual(response.context["promotions"], [])
+
+    def test_searches_are_counted_for_the_popular_terms_report(self):
+        from wagtail.contrib.search_promotions.models import Query
+
+        self.client.get("/search/", {"q": "同课异构"})
+        self.client.get("/search/", {"q": "同课异构"})
+        self.assertEqual(Query.get("同课异构").hits, 2)
+        self.client.force_login(self.admin)
+        report = self.client.get("/admin/searchpicks/reports/search-terms/")
+        self.assertContains(report, "同课异构")
+        self.assertContains(report, "搜索词")
+        self.assertContains(self.client.get("/admin/searchpicks/"), "推广搜索结果")
+
+    def test_a_thousand_results_are_counted_as_more(self):
+        from search.backends.ranked import RankedSearchResults
+
+        original = RankedSearchResults.COUNT_LIMIT
+        RankedSearchResults.COUNT_LIMIT = 5
+        try:
+            response = self.client.get("/search/", {"q": "数学"})
+        finally:
+            RankedSearchResults.COUNT_LIMIT = original
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(response.context["results"]), 5)
+        counts = [o["count"] for g in response.context["listing"].groups for o in g["options"]]
+        self.assertTrue(counts)
+        self.assertTrue(all(c is None for c in counts))
