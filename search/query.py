@@ -4,9 +4,8 @@ import re
 MAX_QUERY_LENGTH = 200
 
 # Control characters (NUL above all: PostgreSQL refuses it in text) never belong in a query.
-# Double quotes are dropped too: the database backend wraps every term in "..." for SQLite
-# FTS5 without doubling quotes inside it, so one stray quote broke the MATCH expression.
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f"]')
+# Quotes and FTS operators are harmless: the search backend quotes every word it looks for.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def clean_query(raw):

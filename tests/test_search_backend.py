@@ -181,3 +181,45 @@ class IndexUpdateTests(TestCase):
         make_resource("向日葵观察记录")
         self.assertEqual(ResourcePage.objects.search("向日葵").count(), 1)
         self.assertEqual(ResourceIndexPage.objects.search("向日葵").count(), 0)
+
+
+@pytest.mark.both_databases
+class OddQueriesEverywhereTests(TestCase):
+    """The site search page is not the only door: the API and the admin pass what people type
+    straight to the backend."""
+
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader(library=False).run()
+        cls.admin = get_user_model().objects.create_superuser("odd-admin", password="x")
+
+    def test_no_query_breaks_the_api_the_admin_or_the_suggestions(self):
+        from tests.test_search_page import ODD_QUERIES
+
+        self.client.force_login(self.admin)
+        for query in ODD_QUERIES:
+            if "\x00" in query:
+                continue  # refused by Django's test client before any view runs
+            with self.subTest(query=query[:40]):
+                api = self.client.get("/api/v2/pages/", {"search": query})
+                self.assertIn(api.status_code, (200, 400))
+                admin = self.client.get("/admin/pages/search/", {"q": query})
+                self.assertEqual(admin.status_code, 200)
+                suggest = self.client.get("/search/suggest/", {"q": query})
+                self.assertEqual(suggest.status_code, 200)
+                list(Page.objects.search(query, operator="or")[:5])
+                list(Page.objects.autocomplete(query)[:5])
+
+    def test_snippets_and_documents_search_in_chinese(self):
+        from wagtail.search.backends import get_search_backend
+
+        from content.models import Person, School
+
+        backend = get_search_backend()
+        self.assertEqual([s.name for s in backend.search("罗山", School)], ["红寺堡区罗山中学"])
+        person = Person.objects.first()
+        self.assertIn(person, list(backend.search(person.name, Person)))
+        self.client.force_login(self.admin)
+        response = self.client.get("/admin/snippets/content/school/", {"q": "罗山"})
+        self.assertContains(response, "红寺堡区罗山中学")
+        self.assertNotContains(response, "红寺堡区职业技术学校")
