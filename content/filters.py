@@ -101,6 +101,10 @@ class FacetedListing:
     def page(self, number):
         return Paginator(self.results, self.per_page).get_page(number)
 
+    def values_for(self, facet):
+        """(value, label, count) of a facet, counted under the other active filters."""
+        return facet.counts(self._filtered(skip=facet.param))
+
     @cached_property
     def groups(self):
         groups = []
@@ -113,7 +117,7 @@ class FacetedListing:
                     "selected": value == selected,
                     "url": self._url(**{facet.param: None if value == selected else value}),
                 }
-                for value, label, count in facet.counts(self._filtered(skip=facet.param))
+                for value, label, count in self.values_for(facet)
             ]
             if options:
                 groups.append(

@@ -10,7 +10,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import Cast, Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from content.filters import Facet, FacetedListing
 from content.models import (
@@ -172,28 +171,7 @@ class SearchListing(FacetedListing):
                 queryset = facet.apply(queryset, self.active[facet.param])
         return queryset
 
-    @cached_property
-    def groups(self):
+    def values_for(self, facet):
         if self.counted:
-            return super().groups
-        groups = []
-        for facet in self.facets:
-            selected = self.active.get(facet.param)
-            options = [
-                {
-                    "label": label,
-                    "count": None,
-                    "selected": value == selected,
-                    "url": self._url(**{facet.param: None if value == selected else value}),
-                }
-                for value, label in facet.options()
-            ]
-            groups.append(
-                {
-                    "param": facet.param,
-                    "label": facet.label,
-                    "options": options,
-                    "clear_url": self._url(**{facet.param: None}) if selected else None,
-                }
-            )
-        return groups
+            return super().values_for(facet)
+        return [(value, label, None) for value, label in facet.options()]

@@ -7,10 +7,12 @@ from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page
 
 from search import highlight
+from search.backends.ranked import RankedSearchResults
 from search.facets import SearchListing, result_date, search_facets
 from search.query import clean_query
 
 RESULTS_PER_PAGE = 10
+COUNT_LIMIT = RankedSearchResults.COUNT_LIMIT
 SUGGESTIONS = 8
 SORTS = {"relevance": "相关度", "date": "日期"}
 # Offered when nothing is found, with the most searched queries of the last month.
@@ -99,6 +101,11 @@ def search(request):
             page_obj=page_obj,
             results=[_describe(page, words) for page in page_obj],
             partial=partial,
+            count_text=(
+                f"找到 {COUNT_LIMIT} 多条结果，显示最相关的 {COUNT_LIMIT} 条"
+                if page_obj.paginator.count >= COUNT_LIMIT
+                else ""
+            ),
             promotions=_promotions(query) if page_obj.number == 1 else [],
             popular=[q.query_string for q in Query.get_most_popular()[:8]],
             sort_options=[

@@ -138,12 +138,10 @@ class ChinesePostgresCompilerMixin(RankedCompilerMixin):
             cursor.execute(f"SELECT {tests}", [word] * 3)
             return cursor.fetchone()[0]
 
-    def _title_match(self, tree, pinyin):
-        """Tier A: the words in the title itself (or the title's pinyin)."""
-        column = "title" if self.title_only() else "autocomplete"
+    def _condition(self, tree, pinyin, columns):
         conditions, params = [], []
         if tree is not None:
-            sql, p = condition(tree, [column])
+            sql, p = condition(tree, columns)
             conditions.append(sql)
             params.extend(p)
         if pinyin:
@@ -151,18 +149,14 @@ class ChinesePostgresCompilerMixin(RankedCompilerMixin):
             params.append(quote_lexeme(pinyin) + ":*")
         return "(" + " OR ".join(conditions) + ")", params
 
+    def _title_match(self, tree, pinyin):
+        """Tier A: the words in the title itself (or the title's pinyin)."""
+        return self._condition(tree, pinyin, ["title" if self.title_only() else "autocomplete"])
+
     def _anywhere(self, tree, pinyin):
         if self.autocomplete or self.title_only():
             return self._title_match(tree, pinyin)
-        conditions, params = [], []
-        if tree is not None:
-            sql, p = condition(tree, ["title", "body"])
-            conditions.append(sql)
-            params.extend(p)
-        if pinyin:
-            conditions.append(f"e.autocomplete @@ to_tsquery('{CONFIG}', %s)")
-            params.append(quote_lexeme(pinyin) + ":*")
-        return "(" + " OR ".join(conditions) + ")", params
+        return self._condition(tree, pinyin, ["title", "body"])
 
     def tiers(self, tree):
         if self.autocomplete or self.title_only() or tree is None:
