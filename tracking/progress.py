@@ -127,9 +127,10 @@ def _matches(target, row):
 
 
 def target_progress(targets=None, today=None):
-    """[TargetProgress] for every target (or the given queryset), in two queries."""
+    """[TargetProgress] for every target (or the given queryset), in two queries, counting
+    the records verified and dated by today (a past day gives the standing on that day)."""
     today = today or timezone.localdate()
-    verified = OutputRecord.objects.filter(status=OutputStatus.VERIFIED)
+    verified = OutputRecord.objects.filter(status=OutputStatus.VERIFIED, date__lte=today)
     latest_value = (
         verified.filter(target=OuterRef("pk"), measured_value__isnull=False)
         .order_by("-date", "-pk")
