@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 WIDTH, HEIGHT = 480, 220
-LEFT, RIGHT, TOP, BOTTOM = 34, 8, 16, 40
+LEFT, RIGHT, TOP, BOTTOM = 34, 8, 20, 44
 COLOURS = ["#0b4f8a", "#b3261e", "#1b6e4b", "#a35c00"]
 
 
@@ -54,7 +54,7 @@ def bar_chart(points, title, unit=""):
                 round(TOP + plot_h - plot_h * value / top - 4, 1),
                 value if value else "",
                 round(LEFT + i * slot + slot / 2, 1),
-                HEIGHT - BOTTOM + 16,
+                HEIGHT - BOTTOM + 20,
                 label,
             )
             for i, (label, value) in enumerate(points)
@@ -106,7 +106,7 @@ def line_chart(labels, series, title, low=None, high=None):
         format_html(
             '<text x="{}" y="{}" class="chart__label" text-anchor="middle">{}</text>',
             xy(i, low)[0],
-            HEIGHT - BOTTOM + 16,
+            HEIGHT - BOTTOM + 20,
             label,
         )
         for i, label in enumerate(labels)

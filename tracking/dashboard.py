@@ -9,7 +9,10 @@ from tracking.progress import cadence_compliance, target_progress
 
 
 def can_track(user):
-    return user.has_perm("tracking.view_target") or user.has_perm("tracking.verify_outputrecord")
+    """The office, reviewers and workshop leads: anyone with a permission in tracking. What the
+    panel shows is public on the 成效 page anyway, except the records awaiting review, which
+    are limited to what the user may see."""
+    return user.has_module_perms("tracking")
 
 
 class TrackingPanel(Component):

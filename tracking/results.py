@@ -15,7 +15,8 @@ SCORES_PERMISSION = "tracking.view_evaluationscore"
 
 
 def short_semester(semester):
-    return semester.name.replace("年", "").replace("季学期", "")  # 2023年秋季学期 → 2023秋
+    """2023年秋季学期 → 23秋: short enough for a chart axis on a phone."""
+    return semester.name.replace("季学期", "").split("年")[0][2:] + semester.name[5]
 
 
 def progress_groups(progress):
