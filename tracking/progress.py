@@ -273,10 +273,14 @@ def cadence_compliance(semester, today=None):
     days up into the rule's periods and units. Only what has happened by today counts.
     """
     today = today or timezone.localdate()
-    window_start = min(semester.start, semester.school_year[0])
-    window_end = min(max(semester.end, semester.school_year[1]), today)
-
     rules = list(CadenceRule.objects.prefetch_related("subjects"))
+    periods = {rule.pk: _periods(rule, semester, today) for rule in rules}
+    # Fetch once, for the widest span any rule looks at (a quarter or a school year can
+    # reach outside the semester).
+    spans = [span for spans in periods.values() for span in spans]
+    window_start = min((start for _, start, _ in spans), default=semester.start)
+    window_end = min(max((end for _, _, end in spans), default=semester.end), today)
+
     lookups = {
         "schools": list(School.objects.filter(role="aided")),
         "subjects": list(Subject.objects.filter(kind=Subject.Kind.SUBJECT)),
@@ -319,7 +323,7 @@ def cadence_compliance(semester, today=None):
     for rule in rules:
         events = _events(rule, activity_days, forum_days, output_days)
         compliance = RuleCompliance(rule)
-        for label, start, end in _periods(rule, semester, today):
+        for label, start, end in periods[rule.pk]:
             finished = end < today
             if rule.source == Source.APPRENTICESHIPS:
                 counts = _apprentice_counts(pairs, end)

@@ -24,6 +24,7 @@ class ResultsPage(BasePage):
         verbose_name_plural = _("帮扶成效")
 
     def get_context(self, request, *args, **kwargs):
+        # Imported here: tracking.results needs the models this module is loaded with.
         from tracking.results import results_context
 
         context = super().get_context(request, *args, **kwargs)
