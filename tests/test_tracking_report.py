@@ -24,8 +24,8 @@ def rows(sheet):
 class SemesterReportTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
-        cls.office = make_user("office", "tracking.view_evaluationscore")
+        DemoLoader(demo_accounts=True).run()
+        cls.office = make_user("office2", "tracking.view_evaluationscore")
         cls.editor = make_user("editor", "tracking.view_target")
 
     def export(self, tmp, *args):
@@ -118,3 +118,13 @@ class SemesterReportTests(TestCase):
         assert "programme-report-2026-09.xlsx" in download["Content-Disposition"]
         book = load_workbook(BytesIO(download.content))
         assert book.sheetnames == SHEETS
+
+    def test_demo_accounts_for_the_tracking_area(self):
+        assert self.client.login(username="office", password="Hsb-office-2026")
+        assert self.client.get("/admin/tracking/report/").status_code == 200
+        assert 'id="scores-heading"' in self.client.get("/results/").content.decode()
+
+        assert self.client.login(username="lead", password="Hsb-lead-2026")
+        listed = self.client.get("/admin/tracking/outputrecord/").context["object_list"]
+        assert {r.workshop.slug for r in listed} == {"wuli-mingshi"}
+        assert self.client.get("/admin/tracking/report/").status_code in (302, 403)

@@ -8,11 +8,13 @@ load() follows the loader's rule: create what is missing, never overwrite an edi
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from wagtail.models import Page
 
-from content.models import Level, ResponsibleUnit, School, Subject, WorkshopPage
+from content.models import Level, Person, ResponsibleUnit, School, Subject, WorkshopPage
 from tracking.demo_targets import TARGETS
 from tracking.models import (
     CadenceRule,
@@ -408,6 +410,39 @@ OUTPUTS = [
 # fmt: on
 
 
+# Accounts to try the tracking area with (`--demo-accounts` only). Permissions are given to
+# the users directly: the roles and groups are issue 6's to define.
+# (username, password, name, person to link, permissions)
+TRACKING_ACCOUNTS = [
+    (
+        "lead",
+        "Hsb-lead-2026",
+        "黄志强",
+        "黄志强",
+        ["add_outputrecord", "change_outputrecord", "view_outputrecord"],
+    ),
+    (
+        "reviewer",
+        "Hsb-reviewer-2026",
+        "审核员",
+        None,
+        ["view_outputrecord", "change_outputrecord", "verify_outputrecord"],
+    ),
+    (
+        "office",
+        "Hsb-office-2026",
+        "项目办公室",
+        None,
+        [
+            f"{action}_{model}"
+            for model in ("target", "measure", "cadencerule", "semester", "evaluationscore")
+            for action in ("add", "change", "view")
+        ]
+        + ["view_outputrecord", "verify_outputrecord"],
+    ),
+]
+
+
 def load(loader, home):
     _results_page(loader, home)
     _semesters(loader)
@@ -416,6 +451,8 @@ def load(loader, home):
     _cadence_rules(loader)
     _scores(loader)
     _outputs(loader)
+    if loader.demo_accounts:
+        _accounts(loader)
 
 
 def _results_page(loader, home):
@@ -577,3 +614,29 @@ def _outputs(loader):
         )
         record.people.set([people[n] for n in names if n in people])
         loader._count(OutputRecord._meta.verbose_name, True)
+
+
+def _accounts(loader):
+    User = get_user_model()
+    admin_access = Permission.objects.get(
+        content_type__app_label="wagtailadmin", codename="access_admin"
+    )
+    for username, password, name, person, codenames in TRACKING_ACCOUNTS:
+        if User.objects.filter(username=username).exists():
+            continue
+        user = User(username=username, first_name=name, email=f"{username}@example.com")
+        user.set_password(password)
+        user.save()
+        user.user_permissions.set(
+            [
+                admin_access,
+                *Permission.objects.filter(
+                    content_type__app_label="tracking", codename__in=codenames
+                ),
+            ]
+        )
+        lead = Person.objects.filter(name=person, user=None).first() if person else None
+        if lead is not None:
+            lead.user = user
+            lead.save(update_fields=["user"])
+        loader._count("账号", True)
