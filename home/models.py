@@ -49,6 +49,7 @@ class HomePage(BasePage):
         "content.ActivityIndexPage",
         "content.StandardPage",
         "content.CollectionPage",
+        "tracking.ResultsPage",
     ]
     max_count = 1
 

@@ -65,3 +65,24 @@ def make_recording(title, kind="open", teacher="马文静", subject="shuxue", gr
         **kw,
     )
     return publish(RecordingIndexPage.objects.get(), page)
+
+
+def make_user(username, *perms, person=None, **fields):
+    """A user with the given permissions ("app.codename"), who can log in to the admin when
+    any are given; linked to a Person when named."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    user = get_user_model().objects.create_user(username, password="pw", **fields)
+    if perms:
+        perms = ("wagtailadmin.access_admin", *perms)
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    if person is not None:
+        person = Person.objects.get(name=person) if isinstance(person, str) else person
+        person.user = user
+        person.save(update_fields=["user"])
+    return user

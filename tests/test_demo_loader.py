@@ -42,6 +42,7 @@ def snapshot():
         *apps.get_app_config("content").get_models(),
         *apps.get_app_config("home").get_models(),
         *apps.get_app_config("portal").get_models(),
+        *apps.get_app_config("tracking").get_models(),
         Page,
         Revision,
         Site,
@@ -108,6 +109,7 @@ class DemoLoaderTests(TestCase):
             "forum",
             "news",
             "activities",
+            "results",
             "about",
         ]
         assert all(p.live for p in site.root_page.get_descendants(inclusive=True))

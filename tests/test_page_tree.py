@@ -19,6 +19,7 @@ from content.models import (
     WorkshopIndexPage,
 )
 from home.models import HomePage
+from tracking.models import ResultsPage
 
 SECTION_MODELS = [
     WorkshopIndexPage,
@@ -41,7 +42,9 @@ class PageTreeRulesTests(WagtailPageTestCase):
         self.client.force_login(editor)
 
     def test_home_takes_the_sections_and_standard_pages(self):
-        self.assertAllowedSubpageTypes(HomePage, {*SECTION_MODELS, StandardPage, CollectionPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {*SECTION_MODELS, StandardPage, CollectionPage, ResultsPage}
+        )
 
     def test_home_only_at_the_root(self):
         self.assertAllowedParentPageTypes(HomePage, {Page})

@@ -55,9 +55,9 @@ class SharingTests(TestCase):
         site_root = Site.objects.get(is_default_site=True).root_page
         visible = Page.objects.live().public().descendant_of(site_root, inclusive=True)
         assert len(locations) == visible.count()
-        # home, 6 sections and 关于项目; workshops, resources, recordings, 同课异构, forums, news,
-        # activities; less the two hidden
-        assert len(locations) == 8 + 5 + 30 + 10 + 1 + 4 + 12 + 22 - 2
+        # home, 6 sections, 帮扶成效 and 关于项目; workshops, resources, recordings, 同课异构,
+        # forums, news, activities; less the two hidden
+        assert len(locations) == 9 + 5 + 30 + 10 + 1 + 4 + 12 + 31 - 2
 
     def test_pages_without_a_summary_describe_themselves_from_their_own_text(self):
         news = self.client.get("/news/bangfu-tuandui-daowei/").content.decode()

@@ -50,6 +50,7 @@ from content.models import (
 )
 from home.models import HomePage, KeyFigure
 from portal.models import PortalSettings
+from tracking import demo as tracking_demo
 
 
 class DemoLoader:
@@ -76,6 +77,7 @@ class DemoLoader:
             self.load_forums()
             self.load_news()
             self.load_activities()
+        tracking_demo.load(self, home)  # targets, measures, cadence rules, outputs, 成效 page
         if self.demo_accounts:
             self.load_accounts()
         return self.created

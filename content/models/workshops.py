@@ -174,4 +174,10 @@ class WorkshopPage(BasePage):
             self.published_activities().select_related("school").order_by("-start")[:8]
         )
         context["apprenticeships"] = self.apprenticeships.select_related("mentor", "apprentice")
+        # 成果 filed for the workshop (tracking.OutputRecord): only what a reviewer verified.
+        context["outputs"] = (
+            self.outputs.filter(status="verified")
+            .select_related("level", "evidence_page")
+            .order_by("-date", "-pk")
+        )
         return context

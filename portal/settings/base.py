@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "home",
     "content",
     "search",
+    "tracking",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,158 @@
+"""The life of an output record: a lead files it for their workshop, a reviewer verifies or
+returns it, and only a verified record moves a target."""
+
+from django.test import TestCase
+
+from content.demo.loader import DemoLoader
+from content.models import WorkshopPage
+from tests.factories import make_user
+from tracking.models import OutputRecord, OutputStatus, Target
+from tracking.progress import target_progress
+
+ADMIN = "/admin/tracking/outputrecord/"
+
+
+def progress_of(code):
+    return target_progress(Target.objects.filter(code=code))[0]
+
+
+class OutputRecordLifeTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader().run()
+        cls.lead = make_user(
+            "huang",
+            "tracking.add_outputrecord",
+            "tracking.change_outputrecord",
+            "tracking.view_outputrecord",
+            person="黄志强",  # leads 黄志强物理名师工作室
+        )
+        cls.reviewer = make_user(
+            "reviewer",
+            "tracking.view_outputrecord",
+            "tracking.change_outputrecord",
+            "tracking.verify_outputrecord",
+        )
+        cls.own = WorkshopPage.objects.get(slug="wuli-mingshi")
+        cls.other = WorkshopPage.objects.get(slug="mingxiaozhang")
+
+    def submit(self, workshop, title="市级精品课：楞次定律"):
+        self.client.force_login(self.lead)
+        return self.client.post(
+            f"{ADMIN}create/",
+            {
+                "category": "quality_lesson",
+                "level": _level("shi"),
+                "title": title,
+                "date": "2024-05-16",
+                "quantity": 1,
+                "school": self.own.school.pk,
+                "workshop": workshop.pk,
+                "description": "市教育局公布的精品课名单第3项。",
+            },
+        )
+
+    def review(self, record, **data):
+        self.client.force_login(self.reviewer)
+        return self.client.post(f"{ADMIN}review/{record.pk}/", data)
+
+    def test_lead_submits_reviewer_verifies_target_moves_by_one(self):
+        before = progress_of("2023-04")  # 罗山中学打造市级精品课8节
+        assert before.current == 4
+
+        response = self.submit(self.own)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        record = OutputRecord.objects.get(title="市级精品课：楞次定律")
+        assert record.status == OutputStatus.SUBMITTED
+        assert record.submitted_by == self.lead
+        assert progress_of("2023-04").current == 4  # waiting for review counts for nothing
+
+        self.client.force_login(self.reviewer)
+        page = self.client.get(f"{ADMIN}review/{record.pk}/")
+        assert "市教育局公布的精品课名单第3项。" in page.content.decode()
+        assert self.review(record, verify="1").status_code == 302
+
+        record.refresh_from_db()
+        assert record.status == OutputStatus.VERIFIED
+        assert record.reviewed_by == self.reviewer and record.reviewed_at
+        assert progress_of("2023-04").current == 5
+        assert "5节" in self.client.get("/results/").content.decode()
+
+    def test_a_returned_record_does_not_count(self):
+        self.submit(self.own, title="市级精品课：电磁感应")
+        record = OutputRecord.objects.get(title="市级精品课：电磁感应")
+
+        response = self.review(record, reason="  ")  # returning needs a reason
+        assert "退回须写明理由" in response.content.decode()
+        record.refresh_from_db()
+        assert record.status == OutputStatus.SUBMITTED
+
+        self.review(record, reason="缺少市教育局的公布文件。")
+        record.refresh_from_db()
+        assert record.status == OutputStatus.RETURNED
+        assert record.return_reason == "缺少市教育局的公布文件。"
+        assert progress_of("2023-04").current == 4
+
+        # The lead sees why, corrects it and submits again: back in the queue.
+        self.client.force_login(self.lead)
+        assert (
+            "缺少市教育局的公布文件。"
+            in self.client.get(f"{ADMIN}inspect/{record.pk}/").content.decode()
+        )
+        response = self.client.post(
+            f"{ADMIN}edit/{record.pk}/",
+            {
+                "category": "quality_lesson",
+                "level": _level("shi"),
+                "title": record.title,
+                "date": "2024-05-16",
+                "quantity": 1,
+                "school": self.own.school.pk,
+                "workshop": self.own.pk,
+                "description": "已补充市教育局公布文件。",
+            },
+        )
+        assert response.status_code == 302
+        record.refresh_from_db()
+        assert record.status == OutputStatus.SUBMITTED and record.return_reason == ""
+
+    def test_a_lead_cannot_file_for_another_workshop(self):
+        response = self.submit(self.other, title="别人的工作室的成果")
+        assert response.status_code == 200
+        assert "workshop" in response.context["form"].errors
+        assert not OutputRecord.objects.filter(title="别人的工作室的成果").exists()
+
+        # The workshop list offers only their own; the index lists only their records.
+        form = self.client.get(f"{ADMIN}create/").context["form"]
+        assert list(form.fields["workshop"].queryset) == [self.own]
+        listed = self.client.get(ADMIN).context["object_list"]
+        assert {r.workshop_id for r in listed} == {self.own.pk}
+
+        theirs = OutputRecord.objects.filter(workshop=self.other).first()
+        assert self.client.get(f"{ADMIN}edit/{theirs.pk}/").status_code in (302, 403)
+        assert self.client.get(f"{ADMIN}inspect/{theirs.pk}/").status_code in (302, 403)
+
+    def test_a_lead_cannot_verify_or_change_a_verified_record(self):
+        self.submit(self.own, title="自己核实不行")
+        record = OutputRecord.objects.get(title="自己核实不行")
+        response = self.client.post(f"{ADMIN}review/{record.pk}/", {"verify": "1"})
+        assert response.status_code in (302, 403)
+        record.refresh_from_db()
+        assert record.status == OutputStatus.SUBMITTED
+
+        verified = OutputRecord.objects.get(title="市级精品课：牛顿第二定律")
+        assert verified.workshop == self.own
+        assert self.client.get(f"{ADMIN}edit/{verified.pk}/").status_code in (302, 403)
+
+    def test_reviewer_sees_every_record_and_the_review_button(self):
+        self.client.force_login(self.reviewer)
+        response = self.client.get(ADMIN, {"status": "submitted"})
+        listed = list(response.context["object_list"])
+        assert len(listed) == OutputRecord.objects.filter(status="submitted").count() == 3
+        assert ">审核</a>" in response.content.decode()
+
+
+def _level(slug):
+    from content.models import Level
+
+    return Level.objects.get(slug=slug).pk

@@ -1,0 +1,315 @@
+"""The programme office's admin (帮扶跟踪): wagtail-modeladmin, one class per model.
+
+Who may do what (issue 6 builds roles on these permissions):
+- tracking.add_outputrecord / change_outputrecord / view_outputrecord — file output records.
+  Without verify permission a user sees and files records only for the workshops they lead
+  (their Person.user is the workshop's lead), and cannot change a record once verified.
+- tracking.verify_outputrecord — reviewers: see every record, verify it or return it with a
+  reason.
+- tracking.view_evaluationscore — the office: sees scores on the 成效 page, downloads the
+  semester report.
+- the usual add/change/delete/view permissions on targets, measures, cadence rules,
+  semesters and scores — the office keeps the plan's data.
+"""
+
+import threading
+
+from django.contrib.admin.utils import quote
+from django.urls import re_path
+from django.utils.translation import gettext_lazy as _
+
+from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+
+from tracking import views
+from tracking.models import (
+    CadenceRule,
+    EvaluationScore,
+    Measure,
+    OutputRecord,
+    OutputStatus,
+    Semester,
+    Target,
+)
+from tracking.progress import target_progress
+
+VERIFY_PERMISSION = "tracking.verify_outputrecord"
+
+
+def is_reviewer(user):
+    return user.has_perm(VERIFY_PERMISSION)
+
+
+def leads(user, record):
+    workshop = record.workshop
+    return workshop is not None and workshop.lead.user_id == user.pk
+
+
+class OutputRecordPermissionHelper(PermissionHelper):
+    def user_can_inspect_obj(self, user, obj):
+        return super().user_can_inspect_obj(user, obj) and (is_reviewer(user) or leads(user, obj))
+
+    def user_can_edit_obj(self, user, obj):
+        if not super().user_can_edit_obj(user, obj):
+            return False
+        return is_reviewer(user) or (leads(user, obj) and obj.status != OutputStatus.VERIFIED)
+
+    def user_can_delete_obj(self, user, obj):
+        return self.user_can_edit_obj(user, obj) and super().user_can_delete_obj(user, obj)
+
+    def user_can_review_obj(self, user, obj):
+        return is_reviewer(user) and obj.status == OutputStatus.SUBMITTED
+
+
+class OutputRecordButtonHelper(ButtonHelper):
+    def get_buttons_for_obj(self, obj, exclude=None, classnames_add=None, classnames_exclude=None):
+        buttons = super().get_buttons_for_obj(obj, exclude, classnames_add, classnames_exclude)
+        if self.permission_helper.user_can_review_obj(self.request.user, obj):
+            buttons.insert(
+                0,
+                {
+                    "url": self.url_helper.get_action_url("review", quote(obj.pk)),
+                    "label": _("审核"),
+                    "classname": self.finalise_classname(classnames_add or []),
+                    "title": _("核实或退回这条成果"),
+                },
+            )
+        return buttons
+
+
+class OutputRecordAdmin(ModelAdmin):
+    model = OutputRecord
+    menu_label = _("成果")
+    menu_icon = "pick"
+    list_display = ["title", "category", "school", "workshop", "date", "status"]
+    list_filter = ["status", "category", "school", "level"]
+    list_select_related = ["school", "workshop"]
+    search_fields = ["title", "description"]
+    inspect_view_enabled = True
+    inspect_view_fields = [
+        "title",
+        "category",
+        "level",
+        "school",
+        "workshop",
+        "people",
+        "date",
+        "quantity",
+        "target",
+        "measured_value",
+        "description",
+        "evidence_page",
+        "evidence_document",
+        "status",
+        "return_reason",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    list_export = [
+        "date",
+        "title",
+        "get_category_display",
+        "level",
+        "school",
+        "workshop",
+        "quantity",
+        "measured_value",
+        "target",
+        "get_status_display",
+        "return_reason",
+        "submitted_by",
+        "submitted_at",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    export_headings = {"get_category_display": _("类别"), "get_status_display": _("审核状态")}
+    export_filename = "outputs"
+    permission_helper_class = OutputRecordPermissionHelper
+    button_helper_class = OutputRecordButtonHelper
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    def review_view(self, request, instance_pk):
+        return views.review_output(request, self, instance_pk)
+
+    def get_admin_urls_for_registration(self):
+        return (
+            *super().get_admin_urls_for_registration(),
+            re_path(
+                self.url_helper.get_action_url_pattern("review"),
+                self.review_view,
+                name=self.url_helper.get_action_url_name("review"),
+            ),
+        )
+
+
+# A target's progress is computed for the whole list at once, not row by row; the index view
+# asks the queryset first and then each column, within one request on one thread.
+_listing = threading.local()
+
+
+class TargetAdmin(ModelAdmin):
+    model = Target
+    menu_label = _("目标")
+    menu_icon = "crosshairs"
+    list_display = ["code", "year", "school", "area", "wording", "figure", "progress"]
+    list_filter = ["year", "area", "kind", "school"]
+    list_select_related = ["school", "level", "measure"]
+    search_fields = ["code", "wording"]
+    inspect_view_enabled = True
+    list_export = [
+        "code",
+        "year",
+        "school",
+        "get_area_display",
+        "wording",
+        "get_kind_display",
+        "figure",
+        "progress",
+        "measure",
+    ]
+    export_headings = {
+        "get_area_display": _("方面"),
+        "get_kind_display": _("类型"),
+        "figure": _("目标值"),
+        "progress": _("完成情况"),
+    }
+    export_filename = "targets"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        _listing.progress = {p.target.pk: p for p in target_progress()}
+        return queryset
+
+    @staticmethod
+    def figure(obj):
+        return obj.figure or obj.get_kind_display()
+
+    figure.short_description = _("目标值")
+
+    @staticmethod
+    def progress(obj):
+        item = getattr(_listing, "progress", {}).get(obj.pk)
+        return f"{item.current_display}（{item.status_label}）" if item else ""
+
+    progress.short_description = _("完成情况")
+
+
+class MeasureAdmin(ModelAdmin):
+    model = Measure
+    menu_label = _("帮扶措施")
+    menu_icon = "list-ol"
+    list_display = ["number", "group", "short_text", "units", "deadline", "status"]
+    list_filter = ["group", "status", "continues"]
+    search_fields = ["text", "deadline_wording"]
+    inspect_view_enabled = True
+    list_export = [
+        "number",
+        "get_group_display",
+        "text",
+        "units",
+        "deadline_wording",
+        "deadline",
+        "get_status_display",
+        "planned_total",
+        "spent_total",
+    ]
+    export_headings = {
+        "get_group_display": _("类别"),
+        "get_status_display": _("状态"),
+        "units": _("责任单位"),
+        "planned_total": _("计划资金（元）"),
+        "spent_total": _("实际支出（元）"),
+    }
+    export_filename = "measures"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("responsible_units", "funding", "spending")
+        )
+
+    @staticmethod
+    def short_text(obj):
+        return obj.short_text
+
+    short_text.short_description = _("措施内容")
+
+    @staticmethod
+    def units(obj):
+        return "、".join(u.short_name or u.name for u in obj.responsible_units.all())
+
+    units.short_description = _("责任单位")
+
+    @staticmethod
+    def planned_total(obj):
+        return sum(f.amount for f in obj.funding.all())
+
+    @staticmethod
+    def spent_total(obj):
+        return sum(s.amount for s in obj.spending.all())
+
+
+class CadenceRuleAdmin(ModelAdmin):
+    model = CadenceRule
+    menu_label = _("频次要求")
+    menu_icon = "time"
+    list_display = ["name", "requirement", "source", "measure"]
+    list_filter = ["period", "scope", "source"]
+    search_fields = ["name", "wording"]
+    inspect_view_enabled = True
+    list_export = ["code", "name", "wording", "requirement", "get_source_display", "measure"]
+    export_headings = {"requirement": _("要求"), "get_source_display": _("依据")}
+    export_filename = "cadence-rules"
+
+    @staticmethod
+    def requirement(obj):
+        return obj.requirement
+
+    requirement.short_description = _("要求")
+
+
+class SemesterAdmin(ModelAdmin):
+    model = Semester
+    menu_label = _("学期")
+    menu_icon = "date"
+    list_display = ["name", "start", "end", "is_baseline"]
+    list_filter = ["is_baseline"]
+    search_fields = ["name"]
+    inspect_view_enabled = True
+    list_export = ["name", "start", "end", "is_baseline"]
+    export_filename = "semesters"
+
+
+class EvaluationScoreAdmin(ModelAdmin):
+    model = EvaluationScore
+    menu_label = _("赋分评价")
+    menu_icon = "table"
+    list_display = ["semester", "school", "score"]
+    list_filter = ["school", "semester"]
+    list_select_related = ["school", "semester"]
+    search_fields = ["note"]
+    inspect_view_enabled = True
+    list_export = ["semester", "school", "score", "note"]
+    export_filename = "scores"
+
+
+class TrackingGroup(ModelAdminGroup):
+    menu_label = _("帮扶跟踪")
+    menu_icon = "tasks"
+    menu_order = 250
+    items = [
+        TargetAdmin,
+        OutputRecordAdmin,
+        MeasureAdmin,
+        CadenceRuleAdmin,
+        SemesterAdmin,
+        EvaluationScoreAdmin,
+    ]
+
+    def get_submenu_items(self):
+        return [*super().get_submenu_items(), views.ReportMenuItem()]

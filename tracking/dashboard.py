@@ -1,0 +1,46 @@
+"""The panel on the Wagtail admin home: what needs the office's attention today."""
+
+from django.utils import timezone
+
+from wagtail.admin.ui.components import Component
+
+from tracking.models import Measure, OutputRecord, Semester
+from tracking.progress import cadence_compliance, target_progress
+
+
+def can_track(user):
+    """The office, reviewers and workshop leads: anyone with a permission in tracking. What the
+    panel shows is public on the 成效 page anyway, except the records awaiting review, which
+    are limited to what the user may see."""
+    return user.has_module_perms("tracking")
+
+
+class TrackingPanel(Component):
+    name = "tracking"
+    template_name = "tracking/dashboard_panel.html"
+    order = 90  # above Wagtail's own summaries: this is what the office logs in for
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context):
+        today = timezone.localdate()
+        semester = Semester.objects.current(today)
+        behind = [p for p in target_progress(today=today) if p.behind]
+        rules = cadence_compliance(semester, today) if semester else []
+        measures = [m for m in Measure.objects.all() if m.is_past_deadline(today)]
+        awaiting = (
+            OutputRecord.objects.awaiting_verification()
+            .for_user(self.request.user)
+            .select_related("school", "workshop")
+            .order_by("submitted_at", "pk")
+        )
+        return {
+            "semester": semester,
+            "behind": behind,
+            "rules_not_met": [r for r in rules if not r.met],
+            "measures_late": measures,
+            "awaiting": list(awaiting[:10]),
+            "awaiting_count": awaiting.count(),
+            "can_report": self.request.user.has_perm("tracking.view_evaluationscore"),
+        }

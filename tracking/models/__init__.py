@@ -1,0 +1,38 @@
+from tracking.models.cadence import CadenceRule, Period, Scope, Source
+from tracking.models.measures import (
+    Measure,
+    MeasureFunding,
+    MeasureGroup,
+    MeasureNote,
+    MeasureSpending,
+    MeasureStatus,
+)
+from tracking.models.outputs import OutputCategory, OutputRecord, OutputStatus
+from tracking.models.pages import ResultsPage
+from tracking.models.scores import EvaluationScore
+from tracking.models.semesters import Semester
+from tracking.models.targets import Area, Comparison, Target, TargetKind, Unit
+
+__all__ = [
+    "Area",
+    "CadenceRule",
+    "Comparison",
+    "EvaluationScore",
+    "Measure",
+    "MeasureFunding",
+    "MeasureGroup",
+    "MeasureNote",
+    "MeasureSpending",
+    "MeasureStatus",
+    "OutputCategory",
+    "OutputRecord",
+    "OutputStatus",
+    "Period",
+    "ResultsPage",
+    "Scope",
+    "Semester",
+    "Source",
+    "Target",
+    "TargetKind",
+    "Unit",
+]

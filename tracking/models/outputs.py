@@ -1,0 +1,236 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+
+
+class OutputCategory(models.TextChoices):
+    QUALITY_LESSON = "quality_lesson", _("精品课")
+    DEMONSTRATION_LESSON = "demonstration_lesson", _("示范课")
+    KEY_TEACHER = "key_teacher", _("骨干教师")
+    SUBJECT_LEADER = "subject_leader", _("学科带头人")
+    KEY_TEACHER_TEAM = "key_teacher_team", _("骨干教师团队")
+    WORKSHOP = "workshop", _("工作室")
+    SCHOOL_TEXTBOOK = "school_textbook", _("校本教材")
+    ENTERPRISE_TEXTBOOK = "enterprise_textbook", _("校企合作教材")
+    ENTERPRISE_COURSE = "enterprise_course", _("校企合作课程")
+    IDEOLOGY_CASE = "ideology_case", _("典型案例（班级思政建设）")
+    TEACHING_CASE = "teaching_case", _("典型案例（课程教学）")
+    IDEOLOGY_CLASSROOM = "ideology_classroom", _("课程思政示范课堂")
+    COURSE_STANDARD = "course_standard", _("课程标准")
+    FEATURED_MAJOR = "featured_major", _("特色专业")
+    FEATURED_MAJOR_GROUP = "featured_major_group", _("特色专业群")
+    MICRO_RESEARCH = "micro_research", _("微课题")
+    TEACHER_AWARD = "teacher_award", _("教师竞赛获奖")
+    STUDENT_AWARD = "student_award", _("学生竞赛获奖")
+    POLICY_DOCUMENT = "policy_document", _("制度文件")
+    RESERVE_CADRE = "reserve_cadre", _("后备干部")
+    PRINCIPAL = "principal", _("校长培养")
+    VICE_PRINCIPAL = "vice_principal", _("副校长培养")
+    MEASUREMENT = "measurement", _("指标测算")
+    OTHER = "other", _("其他成果")
+
+
+class OutputStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    VERIFIED = "verified", _("已核实")
+    RETURNED = "returned", _("已退回")
+
+
+class OutputRecordQuerySet(models.QuerySet):
+    def verified(self):
+        return self.filter(status=OutputStatus.VERIFIED)
+
+    def awaiting_verification(self):
+        return self.filter(status=OutputStatus.SUBMITTED)
+
+    def for_user(self, user):
+        """What a user may see in the admin: reviewers everything, a workshop lead the records
+        of the workshops they lead."""
+        if user.has_perm("tracking.verify_outputrecord"):
+            return self
+        return self.filter(workshop__lead__user=user)
+
+
+class OutputRecordForm(WagtailAdminModelForm):
+    """A lead files records for the workshops they lead; the workshop list says so."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        leads_only = user is not None and not user.has_perm("tracking.verify_outputrecord")
+        if leads_only and "workshop" in self.fields:
+            field = self.fields["workshop"]
+            field.queryset = field.queryset.filter(lead__user=user)
+            field.required = True
+            field.empty_label = None
+
+    def save(self, commit=True):
+        record = super().save(commit=False)
+        # Every save by a submitter puts the record (back) in the review queue: an edit to a
+        # verified or returned record has to be looked at again before it counts.
+        record.submit(self.for_user, save=False)
+        if commit:
+            record.save()
+            self.save_m2m()
+        return record
+
+
+class OutputRecord(models.Model):
+    """成果: one output of the programme, with its evidence. Only verified records count."""
+
+    category = models.CharField(_("类别"), max_length=30, choices=OutputCategory.choices)
+    title = models.CharField(_("名称"), max_length=200)
+    date = models.DateField(_("日期"))
+    level = models.ForeignKey(
+        "content.Level",
+        verbose_name=_("级别"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    school = models.ForeignKey(
+        "content.School",
+        verbose_name=_("学校"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outputs",
+    )
+    workshop = models.ForeignKey(
+        "content.WorkshopPage",
+        verbose_name=_("工作室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="outputs",
+    )
+    people = models.ManyToManyField(
+        "content.Person", verbose_name=_("相关人员"), blank=True, related_name="outputs"
+    )
+    quantity = models.PositiveSmallIntegerField(
+        _("数量"), default=1, help_text=_("如一次比赛多人获奖，填获奖人次。")
+    )
+    measured_value = models.DecimalField(
+        _("测算值"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("比例类目标的实测数值，如“双师型”教师比例 32.5（%）。"),
+    )
+    target = models.ForeignKey(
+        "tracking.Target",
+        verbose_name=_("对应目标"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="records",
+        help_text=_("节点任务、比例类目标须指明；数量类目标按类别、级别、学校自动计入。"),
+    )
+    description = models.TextField(_("说明"), blank=True)
+    evidence_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("佐证页面"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    evidence_document = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("佐证材料"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("审核状态"),
+        max_length=20,
+        choices=OutputStatus.choices,
+        default=OutputStatus.SUBMITTED,
+        editable=False,
+    )
+    return_reason = models.TextField(_("退回理由"), blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True, editable=False)
+
+    objects = OutputRecordQuerySet.as_manager()
+
+    base_form_class = OutputRecordForm
+    panels = [
+        FieldRowPanel([FieldPanel("category"), FieldPanel("level")]),
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("date"), FieldPanel("quantity")]),
+        FieldRowPanel([FieldPanel("school"), FieldPanel("workshop")]),
+        FieldPanel("people"),
+        FieldRowPanel([FieldPanel("target"), FieldPanel("measured_value")]),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [FieldPanel("evidence_page"), FieldPanel("evidence_document")],
+            heading=_("佐证"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("成果")
+        verbose_name_plural = _("成果")
+        ordering = ["-date", "-pk"]
+        permissions = [("verify_outputrecord", _("审核成果（核实或退回）"))]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.workshop_id and not self.school_id:
+            self.school_id = self.workshop.school_id
+        if not (self.evidence_page_id or self.evidence_document_id or self.description.strip()):
+            raise ValidationError(_("请提供佐证：链接已发布的页面、上传材料，或写明说明。"))
+
+    @property
+    def counts(self):
+        return self.status == OutputStatus.VERIFIED
+
+    def submit(self, user, save=True):
+        self.status = OutputStatus.SUBMITTED
+        self.submitted_by = user
+        self.submitted_at = timezone.now()
+        self.reviewed_by, self.reviewed_at, self.return_reason = None, None, ""
+        if save:
+            self.save()
+
+    def verify(self, user):
+        self.status = OutputStatus.VERIFIED
+        self.reviewed_by, self.reviewed_at, self.return_reason = user, timezone.now(), ""
+        self.save(update_fields=["status", "reviewed_by", "reviewed_at", "return_reason"])
+
+    def return_to_submitter(self, user, reason):
+        if not reason.strip():
+            raise ValidationError(_("退回须写明理由。"))
+        self.status = OutputStatus.RETURNED
+        self.reviewed_by, self.reviewed_at, self.return_reason = user, timezone.now(), reason
+        self.save(update_fields=["status", "reviewed_by", "reviewed_at", "return_reason"])

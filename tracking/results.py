@@ -1,0 +1,147 @@
+"""What the 成效 page and the semester report show, gathered in one place."""
+
+from collections import defaultdict
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from content.models import ActivityPage, RecordingPage, ResourcePage, School, WorkshopPage
+from tracking.charts import bar_chart, line_chart
+from tracking.models import Area, EvaluationScore, OutputRecord, OutputStatus, Semester
+from tracking.progress import Status, cadence_compliance, target_progress
+
+SCORES_PERMISSION = "tracking.view_evaluationscore"
+
+
+def short_semester(semester):
+    """2023年秋季学期 → 23秋: short enough for a chart axis on a phone."""
+    return semester.name.replace("季学期", "").split("年")[0][2:] + semester.name[5]
+
+
+def progress_groups(progress):
+    """[(school name, [(area label, [TargetProgress])])]: the aided schools, then region-wide."""
+    by_school = defaultdict(lambda: defaultdict(list))
+    for item in progress:
+        by_school[item.target.school][item.target.area].append(item)
+    order = sorted(
+        by_school, key=lambda s: (s is None, s.sort_order if s else 0, s.name if s else "")
+    )
+    areas = list(Area)
+    return [
+        (
+            school.name if school else "全区及两校共同目标",
+            [
+                (area.label, by_school[school][area.value])
+                for area in areas
+                if by_school[school][area.value]
+            ],
+        )
+        for school in order
+    ]
+
+
+def headline_counts():
+    """Counts of live, public pages only: a private page is never counted, let alone named."""
+    return [
+        ("工作室", WorkshopPage.objects.live().public().count(), "个"),
+        ("教学资源", ResourcePage.objects.live().public().count(), "份"),
+        ("课堂实录", RecordingPage.objects.live().public().count(), "节"),
+        (
+            "教研活动",
+            ActivityPage.objects.live().public().filter(start__lte=timezone.now()).count(),
+            "场",
+        ),
+        ("已核实成果", OutputRecord.objects.verified().count(), "项"),
+    ]
+
+
+def per_semester(semesters, days):
+    """Sum (day, n) rows into the semesters they fall in."""
+    totals = [0] * len(semesters)
+    for day, n in days:
+        for i, semester in enumerate(semesters):
+            if semester.contains(day):
+                totals[i] += n
+                break
+    return [(short_semester(s), t) for s, t in zip(semesters, totals, strict=True)]
+
+
+def activity_series(semesters):
+    rows = (
+        ActivityPage.objects.live()
+        .public()
+        .filter(start__lte=timezone.now())
+        .annotate(day=TruncDate("start"))
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("pk"))
+    )
+    return per_semester(semesters, rows)
+
+
+def output_series(semesters):
+    rows = (
+        OutputRecord.objects.filter(status=OutputStatus.VERIFIED)
+        .order_by()
+        .values_list("date")
+        .annotate(n=Count("pk"))
+    )
+    return per_semester(semesters, rows)
+
+
+def score_table(semesters):
+    """[(semester, [(score, change from baseline) per aided school])], and the schools."""
+    schools = list(School.objects.filter(role="aided"))
+    scores = {(s.school_id, s.semester_id): s.score for s in EvaluationScore.objects.all()}
+    baseline = next((s for s in semesters if s.is_baseline), None)
+    base = {
+        school.pk: scores.get((school.pk, baseline.pk)) if baseline else None for school in schools
+    }
+    rows = []
+    for semester in semesters:
+        cells = []
+        for school in schools:
+            score = scores.get((school.pk, semester.pk))
+            change = (
+                score - base[school.pk]
+                if score is not None and base[school.pk] is not None
+                else None
+            )
+            cells.append((score, change))
+        if any(score is not None for score, _ in cells):
+            rows.append((semester, cells))
+    return schools, rows
+
+
+def results_context(request):
+    today = timezone.localdate()
+    semesters = [s for s in Semester.objects.order_by("start") if s.start <= today]
+    semester = Semester.objects.current(today)
+    progress = target_progress(today=today)
+    context = {
+        "semester": semester,
+        "progress_groups": progress_groups(progress),
+        "target_total": len(progress),
+        "target_met": sum(1 for p in progress if p.met),
+        "target_behind": sum(1 for p in progress if p.behind),
+        "headline_counts": headline_counts(),
+        "compliance": cadence_compliance(semester, today) if semester else [],
+        "activity_chart": bar_chart(activity_series(semesters), "每学期教研活动场次", "场"),
+        "output_chart": bar_chart(output_series(semesters), "每学期核实成果数", "项"),
+        "show_scores": request.user.has_perm(SCORES_PERMISSION),
+        "status_labels": Status.LABELS,
+    }
+    if context["show_scores"]:
+        schools, rows = score_table(semesters)
+        context["score_schools"] = schools
+        context["score_rows"] = rows
+        context["score_chart"] = line_chart(
+            [short_semester(s) for s, _ in rows],
+            [
+                (school.display_name, [cells[i][0] for _, cells in rows])
+                for i, school in enumerate(schools)
+            ],
+            "各受援学校赋分评价",
+        )
+    return context
