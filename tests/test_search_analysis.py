@@ -3,7 +3,7 @@
 from django.test import SimpleTestCase
 
 from search import analysis
-from search.backends.sqlite import spell
+from search.backends.fts5 import spell
 from search.backends.terms import All, Any, Term, terms_of_text
 
 
@@ -54,3 +54,22 @@ class AnalysisTests(SimpleTestCase):
         self.assertIsInstance(tree, Any)
         self.assertIn(Term("同课异", (), prefix=True), tree.parts)
         self.assertIsInstance(terms_of_text("数学 高一", last_is_prefix=False), All)
+
+
+class HighlightTests(SimpleTestCase):
+    def test_marks_whole_words_and_escapes_the_rest(self):
+        from search import highlight
+
+        terms = highlight.words_of("红寺堡中学 数学")
+        html = highlight.mark("结合红寺堡区学情，<b>红寺堡中学</b>数学组", terms)
+        self.assertEqual(
+            html, "结合红寺堡区学情，&lt;b&gt;<mark>红寺堡中学</mark>&lt;/b&gt;<mark>数学</mark>组"
+        )
+
+    def test_excerpt_starts_near_the_first_word(self):
+        from search import highlight
+
+        text = "前言" * 100 + "函数的单调性" + "后记" * 100
+        piece = highlight.excerpt(text, highlight.words_of("单调性"), length=40)
+        self.assertTrue(piece.startswith("…"))
+        self.assertIn("<mark>单调性</mark>", piece)

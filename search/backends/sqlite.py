@@ -11,38 +11,13 @@ from modelsearch.backends.database.sqlite.sqlite import (
 from modelsearch.conf import get_app_config
 from modelsearch.utils import get_content_type_pk
 
+from .fts5 import quote, spell
 from .indexing import rows_for
 from .ranked import RankedCompilerMixin, RankedSearchResults
-from .terms import All, Any, Term, Without
 
 # Wagtail keeps modelsearch's tables under its own app label (wagtailsearch_indexentry).
 ENTRY_TABLE = get_app_config().get_model("IndexEntry", require_ready=False)._meta.db_table
 FTS_TABLE = f"{ENTRY_TABLE}_fts"
-
-
-def quote(token):
-    return '"' + token.replace('"', '""') + '"'
-
-
-def spell(node):
-    """A term tree in FTS5's query syntax. Every word is quoted, so nothing a visitor types
-    (AND, NEAR, *, ^, column names, quotes) is read as FTS5 syntax."""
-    if isinstance(node, Term):
-        if node.prefix:
-            return quote(node.word) + " *"
-        if node.pieces:
-            phrase = " + ".join(quote(p) for p in node.pieces)
-            if node.word in node.pieces:
-                return f"({phrase})"
-            return f"({quote(node.word)} OR ({phrase}))"
-        return quote(node.word)
-    if isinstance(node, All):
-        return "(" + " AND ".join(spell(p) for p in node.parts) + ")"
-    if isinstance(node, Any):
-        return "(" + " OR ".join(spell(p) for p in node.parts) + ")"
-    if isinstance(node, Without):
-        return f"({spell(node.keep)} NOT {spell(node.drop)})"
-    raise TypeError(node)
 
 
 class ChineseSQLiteIndex(SQLiteIndex):
