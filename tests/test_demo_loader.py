@@ -5,6 +5,7 @@ from io import StringIO
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.http import HttpRequest
 from django.test import TestCase
 
 from wagtail.models import Page, Revision, Site
@@ -160,7 +161,9 @@ class DemoLoaderTests(TestCase):
     def test_demo_accounts_only_on_request(self):
         assert not get_user_model().objects.filter(username="admin").exists()
         load("--demo-accounts")
-        assert self.client.login(username="admin", password="Hsb-admin-2026")
+        assert self.client.login(request=HttpRequest(), username="admin", password="Hsb-admin-2026")
         assert self.client.get("/admin/").status_code == 200
-        assert self.client.login(username="teacher", password="Hsb-teacher-2026")
+        assert self.client.login(
+            request=HttpRequest(), username="teacher", password="Hsb-teacher-2026"
+        )
         assert self.client.get("/admin/").status_code == 302  # a teacher has no admin access

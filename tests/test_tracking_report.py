@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.test import TestCase
 
 import pytest
@@ -120,11 +121,13 @@ class SemesterReportTests(TestCase):
         assert book.sheetnames == SHEETS
 
     def test_demo_accounts_for_the_tracking_area(self):
-        assert self.client.login(username="office", password="Hsb-office-2026")
+        assert self.client.login(
+            request=HttpRequest(), username="office", password="Hsb-office-2026"
+        )
         assert self.client.get("/admin/tracking/report/").status_code == 200
         assert 'id="scores-heading"' in self.client.get("/results/").content.decode()
 
-        assert self.client.login(username="lead", password="Hsb-lead-2026")
+        assert self.client.login(request=HttpRequest(), username="lead", password="Hsb-lead-2026")
         listed = self.client.get("/admin/tracking/outputrecord/").context["object_list"]
         assert {r.workshop.slug for r in listed} == {"wuli-mingshi"}
         assert self.client.get("/admin/tracking/report/").status_code in (302, 403)

@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from wagtail.models import Page
@@ -410,36 +410,14 @@ OUTPUTS = [
 # fmt: on
 
 
-# Accounts to try the tracking area with (`--demo-accounts` only). Permissions are given to
-# the users directly: the roles and groups are issue 6's to define.
-# (username, password, name, person to link, permissions)
+# Accounts to try the tracking area with (`--demo-accounts` only). What they may do comes from
+# their groups (content.roles): the lead and the member by their workshop, the others named.
+# (username, password, name, person to link, groups)
 TRACKING_ACCOUNTS = [
-    (
-        "lead",
-        "Hsb-lead-2026",
-        "黄志强",
-        "黄志强",
-        ["add_outputrecord", "change_outputrecord", "view_outputrecord"],
-    ),
-    (
-        "reviewer",
-        "Hsb-reviewer-2026",
-        "审核员",
-        None,
-        ["view_outputrecord", "change_outputrecord", "verify_outputrecord"],
-    ),
-    (
-        "office",
-        "Hsb-office-2026",
-        "项目办公室",
-        None,
-        [
-            f"{action}_{model}"
-            for model in ("target", "measure", "cadencerule", "semester", "evaluationscore")
-            for action in ("add", "change", "view")
-        ]
-        + ["view_outputrecord", "verify_outputrecord"],
-    ),
+    ("lead", "Hsb-lead-2026", "黄志强", "黄志强", []),
+    ("member", "Hsb-member-2026", "杨海军", "杨海军", []),
+    ("reviewer", "Hsb-reviewer-2026", "审核员", None, ["学校审核员·罗山中学"]),
+    ("office", "Hsb-office-2026", "项目办公室", None, ["项目办"]),
 ]
 
 
@@ -617,26 +595,19 @@ def _outputs(loader):
 
 
 def _accounts(loader):
+    from content.roles import RoleSetup
+
     User = get_user_model()
-    admin_access = Permission.objects.get(
-        content_type__app_label="wagtailadmin", codename="access_admin"
-    )
-    for username, password, name, person, codenames in TRACKING_ACCOUNTS:
+    for username, password, name, person, groups in TRACKING_ACCOUNTS:
         if User.objects.filter(username=username).exists():
             continue
         user = User(username=username, first_name=name, email=f"{username}@example.com")
         user.set_password(password)
         user.save()
-        user.user_permissions.set(
-            [
-                admin_access,
-                *Permission.objects.filter(
-                    content_type__app_label="tracking", codename__in=codenames
-                ),
-            ]
-        )
-        lead = Person.objects.filter(name=person, user=None).first() if person else None
-        if lead is not None:
-            lead.user = user
-            lead.save(update_fields=["user"])
+        linked = Person.objects.filter(name=person, user=None).first() if person else None
+        if linked is not None:
+            linked.user = user
+            linked.save(update_fields=["user"])
+        RoleSetup().run()  # the groups exist, and the lead and member join their workshop's
+        user.groups.add(*Group.objects.filter(name__in=groups))
         loader._count("账号", True)

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,6 +49,7 @@ from content.models import (
     WorkshopIndexPage,
     WorkshopPage,
 )
+from content.roles import TEACHERS, RoleSetup
 from home.models import HomePage, KeyFigure
 from portal.models import PortalSettings
 from tracking import demo as tracking_demo
@@ -78,9 +80,14 @@ class DemoLoader:
             self.load_news()
             self.load_activities()
         tracking_demo.load(self, home)  # targets, measures, cadence rules, outputs, 成效 page
+        self.load_roles()
         if self.demo_accounts:
             self.load_accounts()
         return self.created
+
+    def load_roles(self):
+        for change in RoleSetup().run():
+            self._count(change.split(" ")[0], True)
 
     # Reference data -----------------------------------------------------------------
 
@@ -500,4 +507,6 @@ class DemoLoader:
             )
             user.set_password(password)
             user.save()
+            if not is_superuser:
+                user.groups.add(Group.objects.get(name=TEACHERS))
             self._count("账号", True)

@@ -1,0 +1,59 @@
+"""A file is as private as the pages it is attached to: a document attached only to
+teachers-only, group-only or unpublished pages is served to nobody who could not read one
+of those pages, and is left out of the documents API. Documents attached to no page follow
+Wagtail's collection privacy."""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q
+from django.http import Http404
+
+from wagtail.models import CollectionViewRestriction, Page
+
+from content.models import ForumDocument, RecordingDocument, ResourceDocument
+
+ATTACHMENTS = (ResourceDocument, RecordingDocument, ForumDocument)
+
+
+def attached_page_ids(document):
+    ids = set()
+    for model in ATTACHMENTS:
+        ids.update(model.objects.filter(document=document).values_list("page_id", flat=True))
+    return ids
+
+
+def public_documents(queryset):
+    """The documents anyone may download: attached to a live public page, or to no page, and
+    not in a private collection."""
+    public_pages = Page.objects.live().public().values("pk")
+    attached, on_public_page = Q(), Q()
+    for model in ATTACHMENTS:
+        attached |= Q(pk__in=model.objects.values("document_id"))
+        on_public_page |= Q(
+            pk__in=model.objects.filter(page__in=public_pages).values("document_id")
+        )
+    restricted = set()
+    for restriction in CollectionViewRestriction.objects.select_related("collection"):
+        restricted.update(
+            restriction.collection.get_descendants(inclusive=True).values_list("pk", flat=True)
+        )
+    return queryset.filter(~attached | on_public_page).exclude(collection__in=restricted)
+
+
+def check_download(document, request):
+    """None when the visitor may have the file; else the login page or a 404."""
+    user = request.user
+    page_ids = attached_page_ids(document)
+    if not page_ids:
+        return None
+    pages = list(Page.objects.filter(pk__in=page_ids).specific())
+    for page in pages:
+        if page.live and all(r.accept_request(request) for r in page.get_view_restrictions()):
+            return None
+        # Editors and reviewers open the files of what they may edit, drafts included.
+        if user.is_authenticated and page.permissions_for_user(user).can_edit():
+            return None
+    if any(page.live for page in pages) and not user.is_authenticated:
+        login_url = getattr(settings, "WAGTAIL_FRONTEND_LOGIN_URL", None) or settings.LOGIN_URL
+        return redirect_to_login(request.get_full_path(), login_url)
+    raise Http404

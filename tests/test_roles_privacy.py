@@ -1,0 +1,406 @@
+"""Roles, review workflow and privacy: every role against every surface, for a public page, a
+teachers-only resource with a file, a group-only page, a draft and a page awaiting review."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.http import HttpRequest
+from django.test import TestCase
+
+from wagtail.models import Page, PageViewRestriction
+
+import pytest
+
+from content.demo.loader import DemoLoader
+from content.models import Person, PortalDocument, ResourceDocument, ResourcePage, WorkshopPage
+from content.roles import LEADS, MEMBERS, OFFICE, REVIEWERS, TEACHERS, RoleSetup
+from content.slugs import pinyin_slug
+from tests.factories import make_resource
+from tests.test_extraction import docx_bytes
+
+ROLES = [
+    "anonymous",
+    "teacher",
+    "member_a",
+    "lead_a",
+    "lead_b",
+    "reviewer_x",
+    "reviewer_y",
+    "office",
+    "admin",
+]
+
+
+def user(username, groups=(), person=None, **fields):
+    account = get_user_model().objects.create_user(
+        username, password="Hsb-test-2026", email=f"{username}@example.com", **fields
+    )
+    account.groups.add(*Group.objects.filter(name__in=groups))
+    if person:
+        Person.objects.filter(name=person).update(user=account)
+    return account
+
+
+def document(title, text):
+    doc = PortalDocument(title=title, file=ContentFile(docx_bytes(text), name=f"{title}.docx"))
+    doc.save()
+    return doc
+
+
+def resource_in(workshop, title, owner=None, live=True, documents=()):
+    page = ResourcePage(
+        title=title,
+        slug=pinyin_slug(title),
+        summary=f"{title}的简介",
+        resource_type_id=ResourcePage._meta.get_field("resource_type")
+        .related_model.objects.first()
+        .pk,
+        stage_id=ResourcePage._meta.get_field("stage").related_model.objects.first().pk,
+        subject_id=ResourcePage._meta.get_field("subject").related_model.objects.first().pk,
+        owner=owner,
+        live=live,
+        documents=[ResourceDocument(document=d) for d in documents],
+    )
+    workshop.add_child(instance=page)
+    revision = page.save_revision(user=owner)
+    if live:
+        revision.publish()
+    return ResourcePage.objects.get(pk=page.pk)
+
+
+@pytest.mark.both_databases
+class RoleMatrixTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader().run()
+        cls.workshop_a = WorkshopPage.objects.get(slug="wuli-mingshi")  # 罗山中学, 黄志强
+        cls.workshop_b = WorkshopPage.objects.get(slug="qiye-deyu")  # 职业技术学校, 周涛
+        cls.users = {
+            "teacher": user("t", [TEACHERS]),
+            "member_a": user("m", [TEACHERS], person="杨海军"),
+            "lead_a": user("la", [TEACHERS], person="黄志强"),
+            "lead_b": user("lb", [TEACHERS], person="周涛"),
+            "reviewer_x": user("rx", [REVIEWERS.format("罗山中学")]),
+            "reviewer_y": user("ry", [REVIEWERS.format("职业技术学校")]),
+            "office": user("o", [OFFICE]),
+            "admin": user("a", is_superuser=True),
+        }
+        RoleSetup().run()  # workshop groups follow the workshops' leads and members
+
+        cls.public = resource_in(cls.workshop_a, "公开的样本课件")
+        cls.secret_file = document("教师专用附件", "附件里的样本内容")
+        cls.teachers_only = resource_in(
+            cls.workshop_a, "教师专用的样本教案", documents=[cls.secret_file]
+        )
+        PageViewRestriction.objects.create(
+            page=cls.teachers_only, restriction_type=PageViewRestriction.LOGIN
+        )
+        cls.group_file = document("项目办附件", "项目办的样本材料")
+        cls.group_only = resource_in(cls.workshop_a, "项目办内部的样本", documents=[cls.group_file])
+        restriction = PageViewRestriction.objects.create(
+            page=cls.group_only, restriction_type=PageViewRestriction.GROUPS
+        )
+        restriction.groups.set([Group.objects.get(name=OFFICE)])
+        cls.draft = resource_in(
+            cls.workshop_a, "草稿里的样本", owner=cls.users["member_a"], live=False
+        )
+        cls.pending = resource_in(
+            cls.workshop_a, "待审核的样本", owner=cls.users["member_a"], live=False
+        )
+        cls.pending.get_workflow().start(cls.pending, cls.users["member_a"])
+
+    def as_role(self, role):
+        self.client.logout()
+        if role != "anonymous":
+            self.client.force_login(self.users[role])
+
+    def seen_everywhere(self, page):
+        """Where a page shows on the public surfaces, for the current visitor."""
+        found = set()
+        search = self.client.get("/search/", {"q": "样本"})
+        if page.pk in [r["page"].pk for r in search.context["results"]]:
+            found.add("search")
+        suggestions = self.client.get("/search/suggest/", {"q": "样本"}).json()["suggestions"]
+        if page.title in [s["title"] for s in suggestions]:
+            found.add("suggest")
+        api = self.client.get("/api/v2/pages/", {"search": "样本", "limit": 20}).json()
+        if page.pk in [item["id"] for item in api["items"]]:
+            found.add("api")
+        if self.client.get(f"/api/v2/pages/{page.pk}/").status_code == 200:
+            found.add("api_detail")
+        if page.url and page.url in self.client.get("/sitemap.xml").content.decode():
+            found.add("sitemap")
+        pages = {
+            "feed": "/feeds/resources/",
+            "workshop": self.workshop_a.url,
+            "listing": "/resources/",
+        }
+        for surface, url in pages.items():
+            if page.title in self.client.get(url).content.decode():
+                found.add(surface)
+        return found
+
+    def test_who_reads_each_page(self):
+        expected = {
+            "public": set(ROLES),
+            "teachers_only": set(ROLES) - {"anonymous"},
+            "group_only": {"office", "admin"},
+            "draft": set(),
+            "pending": set(),
+        }
+        for name, readers in expected.items():
+            page = getattr(self, name)
+            for role in ROLES:
+                with self.subTest(page=name, role=role):
+                    self.as_role(role)
+                    response = self.client.get(page.url or f"/{page.slug}/")
+                    if role in readers:
+                        self.assertEqual(response.status_code, 200)
+                    else:
+                        self.assertIn(response.status_code, (302, 404))
+                        self.assertNotIn(page.title, response.content.decode())
+
+    def test_lists_search_api_feeds_sitemap_show_public_pages_only(self):
+        for role in ROLES:
+            self.as_role(role)
+            with self.subTest(role=role):
+                self.assertEqual(
+                    self.seen_everywhere(self.public),
+                    {
+                        "search",
+                        "suggest",
+                        "api",
+                        "api_detail",
+                        "feed",
+                        "sitemap",
+                        "workshop",
+                        "listing",
+                    },
+                )
+                # The API answers each visitor with what they may read; every other surface
+                # shows public pages only, whoever asks.
+                api = {"api", "api_detail"}
+                expected = {
+                    self.teachers_only: api if role != "anonymous" else set(),
+                    self.group_only: api if role in ("office", "admin") else set(),
+                    self.draft: set(),
+                    self.pending: set(),
+                }
+                for page, surfaces in expected.items():
+                    self.assertEqual(self.seen_everywhere(page), surfaces, page.title)
+
+    def test_files_follow_their_pages(self):
+        readers = {
+            self.secret_file: set(ROLES) - {"anonymous"},
+            # reviewer_x and the workshop's lead and member may edit the page, so may open it.
+            self.group_file: {"office", "admin", "reviewer_x", "member_a", "lead_a"},
+        }
+        for doc, allowed in readers.items():
+            for role in ROLES:
+                with self.subTest(document=doc.title, role=role):
+                    self.as_role(role)
+                    response = self.client.get(doc.url)
+                    if role in allowed:
+                        self.assertEqual(response.status_code, 200)
+                    elif role == "anonymous":
+                        self.assertEqual(response.status_code, 302)
+                        self.assertIn("login", response["Location"])
+                    else:
+                        self.assertEqual(response.status_code, 404)
+        self.as_role("anonymous")
+        response = self.client.get("/api/v2/documents/", {"limit": 20})
+        self.assertEqual(response.status_code, 200, response.content[:300])
+        listed = [d["title"] for d in response.json()["items"]]
+        self.assertNotIn(self.secret_file.title, listed)
+        self.assertNotIn(self.group_file.title, listed)
+
+    def test_qr_codes_only_for_public_pages(self):
+        self.as_role("anonymous")
+        self.assertEqual(self.client.get(f"/share/{self.public.pk}/qr.svg").status_code, 200)
+        for page in (self.teachers_only, self.group_only, self.draft, self.pending):
+            with self.subTest(page=page.title):
+                self.assertEqual(self.client.get(f"/share/{page.pk}/qr.svg").status_code, 404)
+
+    def test_who_may_edit_where(self):
+        add_a = f"/admin/pages/add/content/resourcepage/{self.workshop_a.pk}/"
+        add_b = f"/admin/pages/add/content/resourcepage/{self.workshop_b.pk}/"
+        edit_a = f"/admin/pages/{self.public.pk}/edit/"
+        may = {
+            "member_a": (add_a, edit_a),
+            "lead_a": (add_a, edit_a, f"/admin/pages/{self.workshop_a.pk}/edit/"),
+            "admin": (add_a, add_b, edit_a),
+        }
+        may_not = {
+            "lead_a": (add_b, f"/admin/pages/{self.workshop_b.pk}/edit/"),
+            "lead_b": (add_a, edit_a),
+            "member_a": (add_b,),
+            "reviewer_y": (edit_a, add_a),
+            "office": (add_a,),
+        }
+        for role, urls in may.items():
+            self.as_role(role)
+            for url in urls:
+                with self.subTest(role=role, url=url):
+                    self.assertEqual(self.client.get(url).status_code, 200)
+        for role, urls in may_not.items():
+            self.as_role(role)
+            for url in urls:
+                with self.subTest(role=role, url=url):
+                    self.assertIn(self.client.get(url).status_code, (302, 403))
+        self.as_role("teacher")
+        self.assertEqual(self.client.get("/admin/").status_code, 302)  # no admin at all
+
+    def test_members_cannot_publish_and_reviewers_see_the_history(self):
+        page = self.public
+        self.assertFalse(page.permissions_for_user(self.users["member_a"]).can_publish())
+        self.assertFalse(page.permissions_for_user(self.users["lead_a"]).can_publish())
+        self.assertFalse(page.permissions_for_user(self.users["lead_b"]).can_edit())
+        self.as_role("reviewer_x")
+        self.assertEqual(self.client.get(f"/admin/pages/{page.pk}/history/").status_code, 200)
+        self.as_role("reviewer_y")
+        self.assertIn(self.client.get(f"/admin/pages/{page.pk}/history/").status_code, (302, 403))
+
+
+@pytest.mark.both_databases
+class WorkflowTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader().run()
+        cls.workshop = WorkshopPage.objects.get(slug="wuli-mingshi")
+        cls.member = user("m", [TEACHERS], person="杨海军")
+        cls.reviewer = user("rx", [REVIEWERS.format("罗山中学")])
+        cls.other_reviewer = user("ry", [REVIEWERS.format("职业技术学校")])
+        RoleSetup().run()
+
+    def submit(self, title):
+        page = resource_in(self.workshop, title, owner=self.member, live=False)
+        mail.outbox.clear()
+        page.get_workflow().start(page, self.member)
+        return page
+
+    def test_draft_submit_notify_approve_publish(self):
+        page = self.submit("牛顿第三定律 实验设计")
+        self.assertEqual([m.to for m in mail.outbox], [[self.reviewer.email]])
+        self.assertFalse(Page.objects.live().filter(pk=page.pk).exists())
+        found = self.client.get("/search/", {"q": "牛顿第三定律"}).context["results"]
+        self.assertNotIn(page.pk, [r["page"].pk for r in found])
+
+        task_state = page.current_workflow_task_state
+        self.assertTrue(task_state.task.specific.user_can_access_editor(page, self.reviewer))
+        self.assertFalse(
+            task_state.task.specific.get_actions(page, self.other_reviewer)
+        )  # another school's reviewer cannot decide
+        mail.outbox.clear()
+        task_state.approve(user=self.reviewer)
+        page.refresh_from_db()
+        self.assertTrue(page.live)
+        self.assertIn([self.member.email], [m.to for m in mail.outbox])
+        self.assertEqual(self.client.get(page.url).status_code, 200)
+        found = self.client.get("/search/", {"q": "牛顿第三定律 实验设计"}).context["results"]
+        self.assertEqual(found[0]["page"].pk, page.pk)
+        self.assertContains(self.client.get("/feeds/resources/"), "牛顿第三定律 实验设计")
+        self.assertContains(self.client.get(self.workshop.url), "牛顿第三定律 实验设计")
+
+    def test_rejection_returns_it_with_the_comment(self):
+        page = self.submit("动量守恒 教学设计")
+        mail.outbox.clear()
+        page.current_workflow_task_state.reject(user=self.reviewer, comment="请补充实验数据")
+        page.refresh_from_db()
+        self.assertFalse(page.live)
+        self.assertEqual(self.client.get(page.url or "/x/").status_code, 404)
+        self.assertIn([self.member.email], [m.to for m in mail.outbox])
+        self.assertEqual(page.workflow_states.get().status, "needs_changes")
+        self.assertEqual(page.workflow_states.get().current_task_state.comment, "请补充实验数据")
+        found = self.client.get("/search/", {"q": "动量守恒 教学设计"}).context["results"]
+        self.assertNotIn(page.pk, [r["page"].pk for r in found])
+
+
+@pytest.mark.both_databases
+class SetupAndLoginTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader().run()
+
+    def test_setup_roles_is_data_and_runs_again_without_change(self):
+        from io import StringIO
+
+        out = StringIO()
+        call_command("setup_roles", stdout=out)
+        self.assertIn("角色无需改动", out.getvalue())
+        names = set(Group.objects.values_list("name", flat=True))
+        for name in [
+            TEACHERS,
+            OFFICE,
+            REVIEWERS.format("罗山中学"),
+            REVIEWERS.format("职业技术学校"),
+            MEMBERS.format("黄志强物理名师工作室"),
+            LEADS.format("周涛企业德育导师工作室"),
+        ]:
+            self.assertIn(name, names)
+
+    def test_failed_logins_are_throttled(self):
+        get_user_model().objects.create_user("locked", password="Right-pass-2026")
+        statuses = [
+            self.client.post(
+                "/admin/login/", {"username": "locked", "password": "wrong"}
+            ).status_code
+            for _ in range(5)
+        ]
+        self.assertEqual(statuses, [200, 200, 200, 200, 429])  # the fifth failure locks
+        response = self.client.post(
+            "/admin/login/", {"username": "locked", "password": "Right-pass-2026"}
+        )
+        self.assertContains(response, "登录已暂停", status_code=429)
+        request = HttpRequest()
+        request.META["REMOTE_ADDR"] = "127.0.0.1"  # the address the test client posts from
+        self.assertFalse(
+            self.client.login(request=request, username="locked", password="Right-pass-2026")
+        )
+
+    def test_no_open_sign_up(self):
+        self.assertEqual(self.client.get("/accounts/signup/").status_code, 404)
+        self.assertNotContains(self.client.get("/admin/login/"), "注册")
+
+
+@pytest.mark.both_databases
+class PublishingToolsTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader(library=False).run()
+
+    def test_scheduled_publishing_and_expiry(self):
+        import datetime
+
+        from django.utils import timezone
+
+        page = make_resource("定时发布的样本")
+        page.unpublish()
+        revision = page.save_revision(
+            approved_go_live_at=timezone.now() - datetime.timedelta(minutes=1)
+        )
+        expiring = make_resource("到期下线的样本")
+        expiring.expire_at = timezone.now() - datetime.timedelta(minutes=1)
+        expiring.save()
+        call_command("publish_scheduled")
+        page.refresh_from_db()
+        expiring.refresh_from_db()
+        self.assertTrue(page.live)
+        self.assertEqual(page.live_revision, revision)
+        self.assertFalse(expiring.live)
+        self.assertTrue(expiring.expired)
+
+    def test_deleting_a_referenced_page_warns_first(self):
+        from content.models import StandardPage
+
+        target = make_resource("被引用的样本")
+        about = StandardPage.objects.get(slug="about")
+        about.body = [("paragraph", f'<p>参见<a linktype="page" id="{target.pk}">样本</a></p>')]
+        about.save_revision().publish()
+        admin = get_user_model().objects.create_superuser("deleter", password="x")
+        self.client.force_login(admin)
+        response = self.client.get(f"/admin/pages/{target.pk}/delete/")
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["usage_url"] is not None, True)
+        self.assertGreaterEqual(response.context["usage_count"], 1)
