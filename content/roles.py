@@ -193,3 +193,17 @@ class RoleSetup:
             for group in (members, leads):
                 if not lead.user.groups.filter(pk=group.pk).exists():
                     lead.user.groups.add(group)
+
+
+def reviewer_school_ids(user):
+    """The schools whose records a reviewer may verify: those of the user's 学校审核员
+    groups; None (all) for the office, admins, and a verify permission given outright."""
+    if user.is_superuser or user.groups.filter(name=OFFICE).exists():
+        return None
+    names = set(user.groups.values_list("name", flat=True))
+    schools = {
+        school.pk
+        for school in School.objects.all()
+        if REVIEWERS.format(school.short_name or school.name) in names
+    }
+    return schools or None

@@ -404,3 +404,39 @@ class PublishingToolsTests(TestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.context["usage_url"] is not None, True)
         self.assertGreaterEqual(response.context["usage_count"], 1)
+
+
+@pytest.mark.both_databases
+class ReviewerScopeTests(TestCase):
+    """A school's reviewer verifies that school's output records, not another's."""
+
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader().run()
+        cls.reviewer_x = user("rx", [REVIEWERS.format("罗山中学")])
+        cls.reviewer_y = user("ry", [REVIEWERS.format("职业技术学校")])
+        cls.office = user("o", [OFFICE])
+
+    def test_only_the_schools_reviewer_and_the_office_verify(self):
+        import datetime
+
+        from tracking.models import OutputRecord
+
+        record = OutputRecord.objects.create(
+            category=OutputRecord._meta.get_field("category").choices[0][0],
+            title="罗山中学的样本成果",
+            date=datetime.date(2026, 10, 1),
+            workshop=WorkshopPage.objects.get(slug="wuli-mingshi"),
+        )
+        self.assertIn(record, OutputRecord.objects.for_user(self.reviewer_x))
+        self.assertNotIn(record, OutputRecord.objects.for_user(self.reviewer_y))
+        self.assertIn(record, OutputRecord.objects.for_user(self.office))
+        url = f"/admin/tracking/outputrecord/review/{record.pk}/"
+        self.client.force_login(self.reviewer_y)
+        self.assertIn(self.client.post(url, {"verify": "1"}).status_code, (302, 403))
+        record.refresh_from_db()
+        self.assertNotEqual(record.status, "verified")
+        self.client.force_login(self.reviewer_x)
+        self.client.post(url, {"verify": "1"})
+        record.refresh_from_db()
+        self.assertEqual(record.status, "verified")

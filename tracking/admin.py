@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from content.roles import reviewer_school_ids
 from tracking import views
 from tracking.models import (
     CadenceRule,
@@ -36,8 +37,15 @@ from tracking.progress import target_progress
 VERIFY_PERMISSION = "tracking.verify_outputrecord"
 
 
-def is_reviewer(user):
-    return user.has_perm(VERIFY_PERMISSION)
+def is_reviewer(user, record=None):
+    """May verify (this record): the office every record, a school's reviewer its school's."""
+    if not user.has_perm(VERIFY_PERMISSION):
+        return False
+    if record is None:
+        return True
+    schools = reviewer_school_ids(user)
+    school = record.school_id or (record.workshop.school_id if record.workshop else None)
+    return schools is None or school in schools
 
 
 def leads(user, record):
@@ -47,18 +55,20 @@ def leads(user, record):
 
 class OutputRecordPermissionHelper(PermissionHelper):
     def user_can_inspect_obj(self, user, obj):
-        return super().user_can_inspect_obj(user, obj) and (is_reviewer(user) or leads(user, obj))
+        return super().user_can_inspect_obj(user, obj) and (
+            is_reviewer(user, obj) or leads(user, obj)
+        )
 
     def user_can_edit_obj(self, user, obj):
         if not super().user_can_edit_obj(user, obj):
             return False
-        return is_reviewer(user) or (leads(user, obj) and obj.status != OutputStatus.VERIFIED)
+        return is_reviewer(user, obj) or (leads(user, obj) and obj.status != OutputStatus.VERIFIED)
 
     def user_can_delete_obj(self, user, obj):
         return self.user_can_edit_obj(user, obj) and super().user_can_delete_obj(user, obj)
 
     def user_can_review_obj(self, user, obj):
-        return is_reviewer(user) and obj.status == OutputStatus.SUBMITTED
+        return is_reviewer(user, obj) and obj.status == OutputStatus.SUBMITTED
 
 
 class OutputRecordButtonHelper(ButtonHelper):

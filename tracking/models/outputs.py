@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,7 +53,13 @@ class OutputRecordQuerySet(models.QuerySet):
         """What a user may see in the admin: reviewers everything, a workshop lead the records
         of the workshops they lead."""
         if user.has_perm("tracking.verify_outputrecord"):
-            return self
+            from content.roles import reviewer_school_ids
+
+            schools = reviewer_school_ids(user)
+            if schools is None:
+                return self
+            # A school's reviewer verifies that school's records (and its workshops').
+            return self.filter(Q(school__in=schools) | Q(workshop__school__in=schools))
         return self.filter(workshop__lead__user=user)
 
 
