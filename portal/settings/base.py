@@ -79,10 +79,9 @@ MIDDLEWARE = [
 
 # Accounts are made by the programme office; there is no sign-up. Failed logins are counted
 # per account and address (django-axes): five in a row lock that pair out for 30 minutes.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# AxesBackend is Django's ModelBackend with the lockout check in front; being first (and
+# able to load users) it is also what force_login and sessions use.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend"]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
