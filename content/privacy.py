@@ -57,3 +57,22 @@ def check_download(document, request):
         login_url = getattr(settings, "WAGTAIL_FRONTEND_LOGIN_URL", None) or settings.LOGIN_URL
         return redirect_to_login(request.get_full_path(), login_url)
     raise Http404
+
+
+def sync_collection_privacy(workshop):
+    """A workshop's 文件夹 is as private as the workshop's section: files uploaded there for a
+    teachers-only or group-only section are private too, attached to a page or not."""
+    from wagtail.models import Collection
+
+    collection = Collection.objects.filter(name=f"工作室·{workshop.title}").first()
+    if collection is None:
+        return
+    restrictions = list(workshop.get_view_restrictions())
+    CollectionViewRestriction.objects.filter(collection=collection).delete()
+    for restriction in restrictions:
+        mirrored = CollectionViewRestriction.objects.create(
+            collection=collection,
+            restriction_type=restriction.restriction_type,
+            password=restriction.password,
+        )
+        mirrored.groups.set(restriction.groups.all())

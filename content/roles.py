@@ -28,6 +28,7 @@ from wagtail.models import (
 )
 
 from content.models import NewsIndexPage, School, WorkshopPage
+from content.privacy import sync_collection_privacy
 
 TEACHERS = "教师"
 OFFICE = "项目办"
@@ -174,6 +175,7 @@ class RoleSetup:
                     [workshop],
                 )
             self._sync_members(workshop, members, leads)
+            sync_collection_privacy(workshop)
         return self.changes
 
     def _results_page(self):

@@ -1,7 +1,8 @@
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from wagtail.documents.models import document_served
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search.index import insert_or_update_object
 
 from content.models import ForumDocument, PortalDocument, RecordingDocument, ResourceDocument
@@ -21,3 +22,19 @@ def reindex_pages_carrying(sender, instance, **kwargs):
     for attachment in (ResourceDocument, RecordingDocument, ForumDocument):
         for link in attachment.objects.filter(document=instance).select_related("page"):
             insert_or_update_object(link.page.specific)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def mirror_section_privacy(sender, instance, **kwargs):
+    """Privacy set on a workshop (or above it) reaches the workshop's 文件夹."""
+    from content.models import WorkshopPage
+    from content.privacy import sync_collection_privacy
+
+    try:
+        page = instance.page
+    except Page.DoesNotExist:
+        return
+    workshops = WorkshopPage.objects.filter(path__startswith=page.path)
+    for workshop in workshops:
+        sync_collection_privacy(workshop)

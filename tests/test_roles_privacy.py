@@ -440,3 +440,33 @@ class ReviewerScopeTests(TestCase):
         self.client.post(url, {"verify": "1"})
         record.refresh_from_db()
         self.assertEqual(record.status, "verified")
+
+
+@pytest.mark.both_databases
+class SectionCollectionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader().run()
+
+    def test_files_uploaded_to_a_private_sections_folder_are_private(self):
+        from wagtail.models import Collection
+
+        workshop = WorkshopPage.objects.get(slug="wuli-mingshi")
+        folder = Collection.objects.get(name=f"工作室·{workshop.title}")
+        doc = document("工作室内部资料", "只给教师看的样本")
+        doc.collection = folder
+        doc.save()
+        self.assertEqual(self.client.get(doc.url).status_code, 200)
+        restriction = PageViewRestriction.objects.create(
+            page=workshop, restriction_type=PageViewRestriction.LOGIN
+        )
+        response = self.client.get(doc.url)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("login", response["Location"])
+        listed = [d["title"] for d in self.client.get("/api/v2/documents/").json()["items"]]
+        self.assertNotIn(doc.title, listed)
+        self.client.force_login(user("t", [TEACHERS]))
+        self.assertEqual(self.client.get(doc.url).status_code, 200)
+        restriction.delete()
+        self.client.logout()
+        self.assertEqual(self.client.get(doc.url).status_code, 200)
