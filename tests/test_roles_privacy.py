@@ -340,6 +340,16 @@ class SetupAndLoginTests(TestCase):
         ]:
             self.assertIn(name, names)
 
+    def test_the_right_password_logs_in(self):
+        get_user_model().objects.create_user(
+            "editor", password="Right-pass-2026", is_superuser=True
+        )
+        response = self.client.post(
+            "/admin/login/", {"username": "editor", "password": "Right-pass-2026"}
+        )
+        self.assertRedirects(response, "/admin/", fetch_redirect_response=False)
+        self.assertEqual(self.client.get("/admin/").status_code, 200)
+
     def test_failed_logins_are_throttled(self):
         get_user_model().objects.create_user("locked", password="Right-pass-2026")
         statuses = [

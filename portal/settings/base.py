@@ -79,9 +79,12 @@ MIDDLEWARE = [
 
 # Accounts are made by the programme office; there is no sign-up. Failed logins are counted
 # per account and address (django-axes): five in a row lock that pair out for 30 minutes.
-# AxesBackend is Django's ModelBackend with the lockout check in front; being first (and
-# able to load users) it is also what force_login and sessions use.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend"]
+# AxesBackend only refuses locked-out logins (ModelBackend behind it checks passwords); being
+# first and able to load users, it is also what force_login and sessions name.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
