@@ -76,3 +76,28 @@ def sync_collection_privacy(workshop):
             password=restriction.password,
         )
         mirrored.groups.set(restriction.groups.all())
+
+
+def check_media(media, request):
+    """As check_download, for an uploaded video: it is as private as the recordings showing
+    it; one shown nowhere follows its collection's privacy."""
+    from content.models import RecordingPage
+
+    user = request.user
+    pages = list(RecordingPage.objects.filter(video=media))
+    if not pages:
+        for restriction in CollectionViewRestriction.objects.filter(
+            collection__in=media.collection.get_ancestors(inclusive=True)
+        ):
+            if not restriction.accept_request(request):
+                raise Http404
+        return None
+    for page in pages:
+        if page.live and all(r.accept_request(request) for r in page.get_view_restrictions()):
+            return None
+        if user.is_authenticated and page.permissions_for_user(user).can_edit():
+            return None
+    if any(page.live for page in pages) and not user.is_authenticated:
+        login_url = getattr(settings, "WAGTAIL_FRONTEND_LOGIN_URL", None) or settings.LOGIN_URL
+        return redirect_to_login(request.get_full_path(), login_url)
+    raise Http404

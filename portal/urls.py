@@ -8,6 +8,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content import feeds
+from content.media_views import serve_media
 from content.share import page_qr_code
 from portal.api import api_router
 from search import views as search_views
@@ -21,6 +22,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("api/v2/", api_router.urls),
     path("share/<int:page_id>/qr.svg", page_qr_code, name="page_qr_code"),
+    path("media-files/<int:media_id>/<str:filename>", serve_media, name="media_file"),
     path("feeds/news/", feeds.NewsFeed(), name="feed_news"),
     path("feeds/news/atom/", feeds.atom(feeds.NewsFeed)(), name="feed_news_atom"),
     path("feeds/resources/", feeds.ResourceFeed(), name="feed_resources"),
@@ -40,7 +42,11 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Images only: documents and videos go through their permission-checked views.
+    for folder in ("images", "original_images", "media_thumbnails"):
+        urlpatterns += static(
+            f"{settings.MEDIA_URL}{folder}/", document_root=f"{settings.MEDIA_ROOT}/{folder}"
+        )
 
 # Wagtail's page serving catches every remaining URL, so it comes last.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -480,3 +480,42 @@ class SectionCollectionTests(TestCase):
         restriction.delete()
         self.client.logout()
         self.assertEqual(self.client.get(doc.url).status_code, 200)
+
+
+@pytest.mark.both_databases
+class MediaPrivacyTests(TestCase):
+    """Uploaded videos are served through the portal, as private as their recordings."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from wagtailmedia.models import get_media_model
+
+        from tests.factories import make_recording
+
+        DemoLoader(library=False).run()
+        Media = get_media_model()
+        cls.video = Media.objects.create(
+            title="样本课堂视频",
+            file=ContentFile(b"\x00\x00\x00\x18ftypmp42", name="lesson.mp4"),
+            type="video",
+        )
+        cls.recording = make_recording("样本课堂实录", teacher="马文静", video=cls.video)
+
+    def test_video_follows_its_recording(self):
+        page = self.client.get(self.recording.url)
+        url = f"/media-files/{self.video.pk}/{self.video.filename}"
+        self.assertContains(page, url)
+        self.assertNotContains(page, self.video.file.url)
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(b"".join(response.streaming_content), b"\x00\x00\x00\x18ftypmp42")
+        PageViewRestriction.objects.create(
+            page=self.recording, restriction_type=PageViewRestriction.LOGIN
+        )
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 302)
+        self.assertIn("login", response["Location"])
+        self.client.force_login(user("t", [TEACHERS]))
+        self.assertEqual(self.client.get(url).status_code, 200)
+        self.recording.unpublish()
+        self.assertEqual(self.client.get(url).status_code, 404)
