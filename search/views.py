@@ -1,10 +1,11 @@
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import never_cache
 
 from wagtail.contrib.search_promotions.models import Query
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from search import highlight
 from search.backends.ranked import RankedSearchResults
@@ -19,9 +20,17 @@ SORTS = {"relevance": "相关度", "date": "日期"}
 STARTERS = ["精品课", "同课异构", "集体备课", "班主任", "校企合作", "全域教育论坛"]
 
 
-def searchable_pages():
-    """Live pages anyone may read; the root and the site's home are not results."""
-    return Page.objects.live().public().filter(depth__gt=2)
+def searchable_pages(request=None):
+    """Live pages this visitor may read: public ones, and for a logged-in visitor those whose
+    restrictions (teachers only, a named group) they pass. The root and home are no results."""
+    pages = Page.objects.live().filter(depth__gt=2)
+    if request is None or not request.user.is_authenticated:
+        return pages.public()
+    hidden = Q()
+    for restriction in PageViewRestriction.objects.select_related("page"):
+        if not restriction.accept_request(request):
+            hidden |= Q(path__startswith=restriction.page.path)
+    return pages.exclude(hidden) if hidden else pages
 
 
 def _date_of(page):
@@ -50,10 +59,10 @@ def _describe(page, words):
     }
 
 
-def _promotions(query):
+def _promotions(query, request):
     picks = list(Query.get(query).editors_picks.select_related("page").order_by("sort_order"))
     visible = set(
-        searchable_pages()
+        searchable_pages(request)
         .filter(pk__in=[p.page_id for p in picks if p.page_id])
         .values_list("pk", flat=True)
     )
@@ -73,7 +82,7 @@ def search(request):
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "relevance"
     context = {"search_query": query, "starters": STARTERS}
     if query:
-        base = searchable_pages()
+        base = searchable_pages(request)
         operator = None
         matched = base.search(query)
         partial = False
@@ -106,7 +115,7 @@ def search(request):
                 if page_obj.paginator.count >= COUNT_LIMIT
                 else ""
             ),
-            promotions=_promotions(query) if page_obj.number == 1 else [],
+            promotions=_promotions(query, request) if page_obj.number == 1 else [],
             popular=[q.query_string for q in Query.get_most_popular()[:8]],
             sort_options=[
                 {"label": label, "url": listing._url(sort=key), "current": key == sort}
@@ -127,7 +136,7 @@ def suggest(request):
     query = clean_query(request.GET.get("q", ""))[:50]
     suggestions = []
     if query:
-        for page in searchable_pages().specific().autocomplete(query)[:SUGGESTIONS]:
+        for page in searchable_pages(request).specific().autocomplete(query)[:SUGGESTIONS]:
             suggestions.append(
                 {"title": page.title, "url": page.url, "type": str(page._meta.verbose_name)}
             )

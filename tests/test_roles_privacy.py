@@ -162,7 +162,7 @@ class RoleMatrixTests(TestCase):
                         self.assertIn(response.status_code, (302, 404))
                         self.assertNotIn(page.title, response.content.decode())
 
-    def test_lists_search_api_feeds_sitemap_show_public_pages_only(self):
+    def test_each_surface_shows_each_visitor_what_they_may_read(self):
         for role in ROLES:
             self.as_role(role)
             with self.subTest(role=role):
@@ -179,12 +179,12 @@ class RoleMatrixTests(TestCase):
                         "listing",
                     },
                 )
-                # The API answers each visitor with what they may read; every other surface
-                # shows public pages only, whoever asks.
-                api = {"api", "api_detail"}
+                # Search, suggestions and the API answer each visitor with what they may
+                # read; lists, feeds and the sitemap show public pages only, whoever asks.
+                own = {"api", "api_detail", "search", "suggest"}
                 expected = {
-                    self.teachers_only: api if role != "anonymous" else set(),
-                    self.group_only: api if role in ("office", "admin") else set(),
+                    self.teachers_only: own if role != "anonymous" else set(),
+                    self.group_only: own if role in ("office", "admin") else set(),
                     self.draft: set(),
                     self.pending: set(),
                 }
