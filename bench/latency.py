@@ -96,10 +96,11 @@ def run_one(database, rows, reuse=False):
     from relevance import fresh_database
 
     if not reuse:
-        fresh_database_for(database, fresh_database)
+        fresh_database(DATABASES[database])
     import django
 
     django.setup()
+    from django.contrib.auth.models import AnonymousUser
     from django.core.management import call_command
     from django.test import RequestFactory
 
@@ -137,7 +138,9 @@ def run_one(database, rows, reuse=False):
     factory = RequestFactory()
 
     def page_query(q):
-        search(factory.get("/search/", {"q": q})).render()
+        request = factory.get("/search/", {"q": q})
+        request.user = AnonymousUser()
+        search(request).render()
 
     report = {"rows": rows, "import_seconds": import_seconds}
     for name, run in (("search", backend_query), ("search_page", page_query)):
@@ -162,13 +165,6 @@ def run_one(database, rows, reuse=False):
         if matches:
             report["matches"] = matches
     print(json.dumps(report, ensure_ascii=False))
-
-
-def fresh_database_for(database, fresh):
-    import relevance
-
-    relevance.DATABASES[database] = DATABASES[database]
-    fresh(database)
 
 
 def main():

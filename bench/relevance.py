@@ -180,7 +180,7 @@ def run_one(database, backend):
     os.environ["DATABASE_URL"] = DATABASES[database]
     os.environ["BENCH_SEARCH_BACKEND"] = BACKENDS[backend]
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    fresh_database(database)
+    fresh_database(DATABASES[database])
     import django
 
     django.setup()
@@ -229,9 +229,9 @@ def run_one(database, backend):
     print(json.dumps(report, ensure_ascii=False))
 
 
-def fresh_database(database):
-    url = DATABASES[database]
-    if database == "sqlite":
+def fresh_database(url):
+    """Drop and create the database at url (a SQLite file is removed)."""
+    if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
         return
     import psycopg

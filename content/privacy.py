@@ -8,9 +8,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.db.models import Q
 from django.http import Http404
 
-from wagtail.models import CollectionViewRestriction, Page
+from wagtail.models import Collection, CollectionViewRestriction, Page
 
-from content.models import ForumDocument, RecordingDocument, ResourceDocument
+from content.models import ForumDocument, RecordingDocument, RecordingPage, ResourceDocument
 
 ATTACHMENTS = (ResourceDocument, RecordingDocument, ForumDocument)
 
@@ -40,13 +40,10 @@ def public_documents(queryset):
     return queryset.filter(~attached | on_public_page).exclude(collection__in=restricted)
 
 
-def check_download(document, request):
-    """None when the visitor may have the file; else the login page or a 404."""
+def _check_pages(pages, request):
+    """None when the visitor may read (or edit) one of the pages; else the login page for an
+    anonymous visitor where one is live, or a 404."""
     user = request.user
-    page_ids = attached_page_ids(document)
-    if not page_ids:
-        return None
-    pages = list(Page.objects.filter(pk__in=page_ids).specific())
     for page in pages:
         if page.live and all(r.accept_request(request) for r in page.get_view_restrictions()):
             return None
@@ -59,12 +56,22 @@ def check_download(document, request):
     raise Http404
 
 
+def check_download(document, request):
+    """None when the visitor may have the file; else the login page or a 404."""
+    page_ids = attached_page_ids(document)
+    if not page_ids:
+        return None
+    return _check_pages(list(Page.objects.filter(pk__in=page_ids).specific()), request)
+
+
+def workshop_collection_name(workshop):
+    return f"工作室·{workshop.title}"
+
+
 def sync_collection_privacy(workshop):
     """A workshop's 文件夹 is as private as the workshop's section: files uploaded there for a
     teachers-only or group-only section are private too, attached to a page or not."""
-    from wagtail.models import Collection
-
-    collection = Collection.objects.filter(name=f"工作室·{workshop.title}").first()
+    collection = Collection.objects.filter(name=workshop_collection_name(workshop)).first()
     if collection is None:
         return
     restrictions = list(workshop.get_view_restrictions())
@@ -81,23 +88,12 @@ def sync_collection_privacy(workshop):
 def check_media(media, request):
     """As check_download, for an uploaded video: it is as private as the recordings showing
     it; one shown nowhere follows its collection's privacy."""
-    from content.models import RecordingPage
-
-    user = request.user
     pages = list(RecordingPage.objects.filter(video=media))
-    if not pages:
-        for restriction in CollectionViewRestriction.objects.filter(
-            collection__in=media.collection.get_ancestors(inclusive=True)
-        ):
-            if not restriction.accept_request(request):
-                raise Http404
-        return None
-    for page in pages:
-        if page.live and all(r.accept_request(request) for r in page.get_view_restrictions()):
-            return None
-        if user.is_authenticated and page.permissions_for_user(user).can_edit():
-            return None
-    if any(page.live for page in pages) and not user.is_authenticated:
-        login_url = getattr(settings, "WAGTAIL_FRONTEND_LOGIN_URL", None) or settings.LOGIN_URL
-        return redirect_to_login(request.get_full_path(), login_url)
-    raise Http404
+    if pages:
+        return _check_pages(pages, request)
+    for restriction in CollectionViewRestriction.objects.filter(
+        collection__in=media.collection.get_ancestors(inclusive=True)
+    ):
+        if not restriction.accept_request(request):
+            raise Http404
+    return None

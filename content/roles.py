@@ -28,7 +28,7 @@ from wagtail.models import (
 )
 
 from content.models import NewsIndexPage, School, WorkshopPage
-from content.privacy import sync_collection_privacy
+from content.privacy import sync_collection_privacy, workshop_collection_name
 
 TEACHERS = "教师"
 OFFICE = "项目办"
@@ -157,7 +157,7 @@ class RoleSetup:
         for workshop in WorkshopPage.objects.select_related("school", "lead__user"):
             members = self._group(MEMBERS.format(workshop.title))
             leads = self._group(LEADS.format(workshop.title))
-            collection = self._collection(f"工作室·{workshop.title}")
+            collection = self._collection(workshop_collection_name(workshop))
             for group in (members, leads):
                 self._grant(group, [access])
                 self._page_permissions(group, workshop, DRAFTING)

@@ -8,7 +8,7 @@ listings, so counts and links behave the same way.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DateField, F, Q
-from django.db.models.functions import Cast, Coalesce, ExtractYear, TruncDate
+from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
 
 from content.filters import Facet, FacetedListing
@@ -130,7 +130,7 @@ class DateYearFacet(Facet):
     def counts(self, queryset):
         rows = (
             queryset.order_by()
-            .annotate(facet_year=ExtractYear(Cast(result_date(), DateField())))
+            .annotate(facet_year=ExtractYear(result_date()))
             .values("facet_year")
             .annotate(count=Count("pk"))
             .order_by("-facet_year")

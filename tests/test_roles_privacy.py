@@ -14,7 +14,16 @@ from wagtail.models import Page, PageViewRestriction
 import pytest
 
 from content.demo.loader import DemoLoader
-from content.models import Person, PortalDocument, ResourceDocument, ResourcePage, WorkshopPage
+from content.models import (
+    Person,
+    PortalDocument,
+    ResourceDocument,
+    ResourcePage,
+    ResourceType,
+    Stage,
+    Subject,
+    WorkshopPage,
+)
 from content.roles import LEADS, MEMBERS, OFFICE, REVIEWERS, TEACHERS, RoleSetup
 from content.slugs import pinyin_slug
 from tests.factories import make_resource
@@ -54,11 +63,9 @@ def resource_in(workshop, title, owner=None, live=True, documents=()):
         title=title,
         slug=pinyin_slug(title),
         summary=f"{title}的简介",
-        resource_type_id=ResourcePage._meta.get_field("resource_type")
-        .related_model.objects.first()
-        .pk,
-        stage_id=ResourcePage._meta.get_field("stage").related_model.objects.first().pk,
-        subject_id=ResourcePage._meta.get_field("subject").related_model.objects.first().pk,
+        resource_type_id=ResourceType.objects.first().pk,
+        stage_id=Stage.objects.first().pk,
+        subject_id=Subject.objects.first().pk,
         owner=owner,
         live=live,
         documents=[ResourceDocument(document=d) for d in documents],
@@ -412,7 +419,6 @@ class PublishingToolsTests(TestCase):
         self.client.force_login(admin)
         response = self.client.get(f"/admin/pages/{target.pk}/delete/")
         self.assertEqual(response.status_code, 200)
-        self.assertEqual(response.context["usage_url"] is not None, True)
         self.assertGreaterEqual(response.context["usage_count"], 1)
 
 

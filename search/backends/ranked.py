@@ -155,8 +155,10 @@ class RankedSearchResults(BaseSearchResults):
         """Up to `need` (pk, score) of one tier, best first."""
         compiler = self.query_compiler
         direction = compiler.SCORE_ORDER if tier == "A" else "DESC"  # the others: newest first
-        depth = max(need * 5, 100)
-        while True:
+        first = max(need * 5, 100)
+        # When the queryset's filters (live, public ...) drop too many of the best entries,
+        # look deeper, then at the whole tier.
+        for depth in (first, first * 20, None):
             hits_sql, hits_params, limited = compiler.tier_sql(tier, tree, pinyin, depth)
             if hits_sql is None:
                 return []
@@ -165,16 +167,9 @@ class RankedSearchResults(BaseSearchResults):
                 f"{sql} ORDER BY hits.score {direction}, q._search_pk DESC LIMIT {int(need)}",
                 params,
             )
-            if len(rows) >= need or not limited or depth is None:
+            if len(rows) >= need or not limited:
                 return rows
-            # The filters dropped too many of the best entries: look deeper, then everywhere.
-            depth = None if depth >= 20 * max(need * 5, 100) else depth * 20
-            if depth is not None and self._tier_size(tier, tree, pinyin) <= depth:
-                depth = None
-
-    def _tier_size(self, tier, tree, pinyin):
-        hits_sql, hits_params, _ = self.query_compiler.tier_sql(tier, tree, pinyin, None)
-        return self._fetch(f"SELECT COUNT(*) FROM ({hits_sql}) t", hits_params)[0][0]
+        return rows
 
     # -- what BaseSearchResults asks for -------------------------------------------
 
