@@ -5,6 +5,7 @@ refused and nothing changes."""
 import datetime
 import hashlib
 import io
+import json
 import shutil
 import zipfile
 
@@ -160,3 +161,29 @@ def test_damaged_archive_or_database_with_content_is_refused_and_nothing_changes
     with pytest.raises(CommandError, match="校验和与清单不符"):
         call_command("restore", str(tampered), "--force", stdout=io.StringIO())
     assert snapshot() == before
+
+    # Made by a newer portal: a migration this code does not have.
+    newer = tmp_path / "newer.zip"
+    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(newer, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == backup.MANIFEST:
+                manifest = json.loads(content)
+                manifest["migrations"]["content"].append("9999_from_the_future")
+                content = json.dumps(manifest)
+            target.writestr(info, content)
+    with pytest.raises(CommandError, match="备份来自更新版本的门户"):
+        call_command("restore", str(newer), "--force", stdout=io.StringIO())
+    assert snapshot() == before
+
+
+def test_a_failed_backup_leaves_no_archive(media, db, tmp_path, monkeypatch):
+    make_document("读不出的文件")
+
+    def unreadable(archive, name, stamp):
+        raise OSError(f"无法读取 {name}")
+
+    monkeypatch.setattr(backup, "_copy_file", unreadable)
+    with pytest.raises(CommandError, match="备份失败，未留下备份文件：无法读取 documents/"):
+        call_command("backup", output=str(tmp_path / "portal.zip"), stdout=io.StringIO())
+    assert list(tmp_path.iterdir()) == [media]

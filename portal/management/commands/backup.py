@@ -23,8 +23,8 @@ class Command(BaseCommand):
             output = output / backup.default_filename()
         try:
             manifest = backup.create(output)
-        except (backup.BackupError, OSError) as error:
-            raise CommandError(f"备份失败，未留下备份文件：{error}") from None
+        except Exception as error:
+            raise CommandError(f"备份失败，未留下备份文件：{error}") from error
         rows = sum(manifest["counts"].values())
         size = sum(f["size"] for f in manifest["files"].values())
         self.stdout.write(
