@@ -187,7 +187,12 @@ def _write(archive):
             text.flush()
             text.detach()
         manifest["data"] = {"name": DATA, **hashing.digest()}
-    manifest["files"] = {name: _copy_file(archive, name, stamp) for name in storage_files()}
+    manifest["files"] = {}
+    for name in storage_files():
+        try:
+            manifest["files"][name] = _copy_file(archive, name, stamp)
+        except FileNotFoundError:
+            continue  # deleted since the folder was listed
     archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
     return manifest
 
@@ -315,7 +320,7 @@ def database_has_content():
     )
 
 
-def restore(path, force=False, stdout=None):
+def restore(path, force=False):
     """Bring the database and storage to the archive's state; returns rows per model.
 
     Nothing is changed unless the whole archive checks out; the rows are loaded in one
@@ -332,16 +337,20 @@ def restore(path, force=False, stdout=None):
         data = Path(work) / DATA
         with archive.open(DATA) as source, data.open("wb") as target:
             shutil.copyfileobj(source, target, CHUNK)
-        with transaction.atomic():
-            empty_tables()
-            # Columns a newer schema dropped are skipped; new ones take their defaults.
-            call_command("loaddata", str(data), verbosity=0, ignorenonexistent=older)
-            counts = _check_counts(manifest)
-            for name in manifest["files"]:
-                _restore_file(archive, name)
+        try:
+            with transaction.atomic():
+                empty_tables()
+                # Columns a newer schema dropped are skipped; new ones take their defaults.
+                call_command("loaddata", str(data), verbosity=0, ignorenonexistent=older)
+                counts = _check_counts(manifest)
+                for name in manifest["files"]:
+                    _restore_file(archive, name)
+        except Exception as error:
+            ContentType.objects.clear_cache()  # it holds the ids of the rolled-back load
+            raise BackupError(f"载入失败，已撤销，数据库未改变：{error}") from error
     Site.clear_site_root_paths_cache()
-    call_command("update_index", verbosity=0, stdout=stdout or io.StringIO())
-    call_command("rebuild_references_index", verbosity=0, stdout=stdout or io.StringIO())
+    call_command("update_index", verbosity=0, stdout=io.StringIO())
+    call_command("rebuild_references_index", verbosity=0, stdout=io.StringIO())
     return counts
 
 
@@ -372,9 +381,7 @@ def _check_counts(manifest):
             raise BackupError(f"本程序没有备份中的模型 {label}") from None
         counts[label] = model._base_manager.count()
         if counts[label] != expected:
-            raise BackupError(
-                f"恢复后 {label} 有 {counts[label]} 行，备份中为 {expected} 行：已撤销恢复"
-            )
+            raise BackupError(f"载入后 {label} 有 {counts[label]} 行，备份中为 {expected} 行")
     return counts
 
 
@@ -384,4 +391,4 @@ def _restore_file(archive, name):
     with archive.open(FILES + name) as member:
         saved = default_storage.save(name, File(member, name=posixpath.basename(name)))
     if saved != name:
-        raise BackupError(f"文件 {name} 被存储改名为 {saved}：已撤销恢复")
+        raise BackupError(f"文件 {name} 被存储改名为 {saved}")

@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import zipfile
+from unittest import mock
 
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
@@ -161,6 +162,18 @@ def test_damaged_archive_or_database_with_content_is_refused_and_nothing_changes
     with pytest.raises(CommandError, match="校验和与清单不符"):
         call_command("restore", str(tampered), "--force", stdout=io.StringIO())
     assert snapshot() == before
+
+    # A failure while loading (here: the storage refuses the first file) undoes the load.
+    def storage_refuses(archive, name):
+        raise OSError("存储不可写")
+
+    with (
+        mock.patch.object(backup, "_restore_file", storage_refuses),
+        pytest.raises(CommandError, match="载入失败，已撤销，数据库未改变：存储不可写"),
+    ):
+        call_command("restore", str(archive), "--force", stdout=io.StringIO())
+    assert snapshot() == before
+    assert Page.objects.filter(pk=page.pk).exists()
 
     # Made by a newer portal: a migration this code does not have.
     newer = tmp_path / "newer.zip"
