@@ -38,6 +38,7 @@ def test_pages_pass_axe(journey):
             blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING]
             if blocking:
                 found[f"{name} ({path})"] = describe(blocking)
+    journey.step_name = "axe results"
     assert not found, "serious or critical accessibility violations:\n" + "\n".join(
         f"{page}:\n{text}" for page, text in found.items()
     )
