@@ -13,6 +13,7 @@ export TEST_DATABASE_URL
 
 .DEFAULT_GOAL := help
 .PHONY: help install run serve migrate demo test lint format check pytest pytest-postgres publish-scheduled clean
+.PHONY: browser-deps test-browser
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,8 +52,16 @@ check: $(STAMP) ## Django system checks; fail on model changes without a migrati
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-pytest: $(STAMP) ## The whole test suite on SQLite
+pytest: $(STAMP) browser-deps ## The whole test suite on SQLite
 	env -u DATABASE_URL $(BIN)/pytest
+
+# The browser tests drive Debian's Chromium (never a browser Playwright downloads); the CJK font
+# makes Chinese legible in their failure screenshots. Installs both when missing (root or sudo).
+browser-deps: ## Make sure Chromium and the WenQuanYi font are installed for the browser tests
+	@sh tests/browser/install-deps.sh
+
+test-browser: $(STAMP) browser-deps ## Only the browser journeys and accessibility checks
+	env -u DATABASE_URL $(BIN)/pytest tests/browser
 
 # Every test marked both_databases runs again on PostgreSQL. Locally an unreachable server
 # is reported and skipped; with REQUIRE_POSTGRES=1 (as .ci/run sets) it is a failure.
@@ -72,4 +81,4 @@ publish-scheduled: $(STAMP) ## Publish and unpublish pages whose scheduled time 
 	$(PY) manage.py publish_scheduled
 
 clean: ## Remove the virtualenv, database, media and caches
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache test-artifacts

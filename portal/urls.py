@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -20,6 +21,8 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.suggest, name="search_suggest"),
     path("sitemap.xml", sitemap, name="sitemap"),
+    # Browsers ask for /favicon.ico on pages that name no icon (Wagtail's login form, files).
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("api/v2/", api_router.urls),
     path("share/<int:page_id>/qr.svg", page_qr_code, name="page_qr_code"),
     path("media-files/<int:media_id>/<str:filename>", serve_media, name="media_file"),

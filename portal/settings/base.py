@@ -122,6 +122,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Two admin requests at once (Wagtail's autosave while the editor submits) otherwise end in
+    # "database is locked": a deferred transaction that turns into a write cannot wait.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL switches the cache (and so Wagtail's rendition and settings caches) to Redis;
@@ -185,6 +189,7 @@ WAGTAIL_SITE_NAME = "红寺堡教育帮扶门户"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin must not call out to a foreign host
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # nor fetch avatars from one: initials are shown
 
 # URLs are shared as WeChat links, printed and turned into QR codes: ASCII slugs keep them
 # short and unambiguous, where a Chinese slug triples in length once percent-encoded.

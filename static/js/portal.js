@@ -6,17 +6,16 @@ document.querySelectorAll("details[data-collapse-below]").forEach((panel) => {
 });
 
 // Search boxes marked data-suggest offer matching titles as one types (Chinese or pinyin:
-// jingpinke, jpk). The list is a plain set of links: Tab and arrow keys move through it.
+// jingpinke, jpk). The list is a plain set of links: Tab and arrow keys move through it, so it
+// is marked up as a list of links, not as a listbox (whose options may not hold links).
 document.querySelectorAll("input[data-suggest]").forEach((input, n) => {
   const list = document.createElement("ul");
   list.id = `search-suggestions-${n}`;
   list.className = "suggestions";
   list.hidden = true;
-  list.setAttribute("role", "listbox");
   list.setAttribute("aria-label", "搜索建议");
   input.setAttribute("aria-controls", list.id);
   input.setAttribute("aria-autocomplete", "list");
-  input.setAttribute("aria-expanded", "false");
   input.form.classList.add("has-suggestions");
   input.form.appendChild(list);
   let timer = null;
@@ -24,13 +23,11 @@ document.querySelectorAll("input[data-suggest]").forEach((input, n) => {
 
   const close = () => {
     list.hidden = true;
-    input.setAttribute("aria-expanded", "false");
   };
   const show = (items) => {
     list.replaceChildren(
       ...items.map((item) => {
         const li = document.createElement("li");
-        li.setAttribute("role", "option");
         const a = document.createElement("a");
         a.href = item.url;
         a.textContent = item.title;
@@ -43,7 +40,6 @@ document.querySelectorAll("input[data-suggest]").forEach((input, n) => {
       }),
     );
     list.hidden = items.length === 0;
-    input.setAttribute("aria-expanded", String(items.length > 0));
   };
 
   input.addEventListener("input", () => {
