@@ -60,10 +60,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -124,8 +126,9 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# REDIS_URL switches the cache (and so Wagtail's rendition and settings caches) to Redis;
-# without it each process keeps its own in-memory cache.
+# REDIS_URL switches the cache (and so Wagtail's rendition and settings caches) and the
+# sessions to Redis, shared by every app server; without it each process keeps its own
+# in-memory cache and sessions are kept in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -134,8 +137,18 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
             "TIMEOUT": 300,
-        }
+        },
+        # Sessions have their own alias: no timeout of the page cache applies to them, and
+        # clearing the page cache does not log everyone out.
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal-session",
+            "TIMEOUT": None,
+        },
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {
         "default": {
@@ -176,6 +189,80 @@ MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+# S3_BUCKET moves uploads (images, documents, videos) to S3-compatible object storage: AWS,
+# MinIO, 阿里云 OSS or 腾讯云 COS through S3_ENDPOINT_URL. Object URLs are unsigned: only the
+# image prefixes are made public by the bucket policy (deploy/README.md); documents and
+# videos stay private in the bucket and reach readers only through the portal's
+# permission-checked views, which read them through the storage API.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+# Where the public images are fetched from, for the Content-Security-Policy below.
+MEDIA_ORIGINS = []
+if S3_BUCKET:
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_CUSTOM_DOMAIN = os.environ.get("S3_CUSTOM_DOMAIN", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": S3_CUSTOM_DOMAIN or None,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            "location": os.environ.get("S3_LOCATION", ""),
+            "default_acl": None,
+            "querystring_auth": False,
+            # Wagtail names files itself and expects an existing name to be kept.
+            "file_overwrite": False,
+        },
+    }
+    if S3_CUSTOM_DOMAIN:
+        MEDIA_ORIGINS = [f"https://{S3_CUSTOM_DOMAIN}"]
+    elif S3_ENDPOINT_URL:
+        scheme, _, host = S3_ENDPOINT_URL.rstrip("/").partition("://")
+        MEDIA_ORIGINS = [f"{scheme}://{host}", f"{scheme}://*.{host}"]
+    else:
+        MEDIA_ORIGINS = ["https://*.amazonaws.com"]
+# Wagtail would redirect document downloads to the bucket's URL for remote storage, past
+# the privacy check: the portal always serves them itself.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+
+# Content-Security-Policy (django-csp; portal/csp.py says why the admin has its own). Every
+# asset is the portal's own; the only other hosts are the video sites' players that
+# recording pages embed (content/video.py) and, with object storage, the images' host.
+VIDEO_PLAYER_ORIGINS = [
+    "https://player.bilibili.com",
+    "https://player.youku.com",
+    "https://v.qq.com",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", *VIDEO_PLAYER_ORIGINS],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+ADMIN_URL_PREFIXES = ("/admin/", "/django-admin/")
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *MEDIA_ORIGINS],
+        "media-src": ["'self'", "blob:"],
+    },
 }
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
