@@ -272,6 +272,7 @@ WAGTAIL_SITE_NAME = "红寺堡教育帮扶门户"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin must not call out to a foreign host
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # nor load avatars from one: the initials are shown
 
 # URLs are shared as WeChat links, printed and turned into QR codes: ASCII slugs keep them
 # short and unambiguous, where a Chinese slug triples in length once percent-encoded.
@@ -300,7 +301,17 @@ WAGTAILDOCS_DOCUMENT_MODEL = "content.PortalDocument"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "txt", "zip", "csv"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 100 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # no SVG: it can carry scripts
+# A small file can unpack into a huge bitmap; 60 megapixels is more than any phone's photo.
+# content.apps sets Pillow's own limit to the same and makes its bomb warning an error.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 60_000_000
+# Videos and audio (wagtailmedia): types browsers play, checked by content too (content/uploads.py).
+WAGTAILMEDIA = {
+    "MEDIA_FORM_BASE": "content.media_forms.PortalMediaForm",
+    "VIDEO_EXTENSIONS": ["mp4", "m4v", "webm", "mov"],
+    "AUDIO_EXTENSIONS": ["mp3", "m4a", "aac", "wav", "ogg"],
+}
+PORTAL_MEDIA_MAX_UPLOAD_SIZE = 2 * 1024 * 1024 * 1024  # a 45-minute lesson in 1080p
 
 LOGGING = {
     "version": 1,
