@@ -6,10 +6,10 @@ refuses too many pixels (WAGTAILIMAGES_* settings), with Pillow's bomb check mad
 The extension alone proves nothing: an .exe renamed .pdf is refused by its first bytes.
 """
 
-import filetype
-
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+
+import filetype
 
 # Served from the portal's own host these would run scripts in a visitor's browser.
 SCRIPTABLE = {"svg", "svgz", "html", "htm", "xhtml", "xml", "js", "mjs"}
