@@ -43,3 +43,8 @@ EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "false").lower() == "true"
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Behind nginx every request comes from the proxy's address: django-axes must count failed
+# logins by the visitor's address, which nginx alone sets in X-Forwarded-For
+# (deploy/nginx/hongsibu-portal-proxy.conf replaces whatever the client sent).
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
