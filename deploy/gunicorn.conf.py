@@ -43,4 +43,6 @@ proc_name = "hongsibu-portal"
 # Loading the app before forking shares its memory (Django, Wagtail, jieba) between workers.
 preload_app = os.environ.get("GUNICORN_PRELOAD", "true").lower() == "true"
 # Heartbeat files on tmpfs, not a disk that may stall.
-worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else None)
+worker_tmp_dir = os.environ.get(
+    "GUNICORN_WORKER_TMP_DIR", "/dev/shm" if os.path.isdir("/dev/shm") else None
+)

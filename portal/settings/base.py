@@ -225,7 +225,7 @@ if S3_BUCKET:
         scheme, _, host = S3_ENDPOINT_URL.rstrip("/").partition("://")
         MEDIA_ORIGINS = [f"{scheme}://{host}", f"{scheme}://*.{host}"]
     else:
-        MEDIA_ORIGINS = ["https://*.amazonaws.com"]
+        MEDIA_ORIGINS = ["https://*.amazonaws.com", "https://*.amazonaws.com.cn"]
 # Wagtail would redirect document downloads to the bucket's URL for remote storage, past
 # the privacy check: the portal always serves them itself.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
