@@ -51,6 +51,42 @@ http {
 CONF
 nginx -q -t -p "$work/nginx" -c "$work/nginx/nginx.conf"
 
+echo "== nginx serves what it should and refuses private uploads"
+# The same config on free loopback ports with a stand-in /srv/hongsibu-portal.
+read -r http_port https_port app_port < <($PY -c "
+import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks: s.bind(('127.0.0.1', 0))
+print(*[s.getsockname()[1] for s in socks])")
+srv="$work/srv-nginx"
+mkdir -p "$srv/staticfiles/css" "$srv/media/images" "$srv/media/documents" "$srv/media/media" "$srv/media/other"
+for f in staticfiles/css/portal.css media/images/a.png media/documents/a.pdf media/media/a.mp4 media/other/a.txt; do
+    echo x > "$srv/$f"
+done
+sed -i -e "s#listen 80;#listen 127.0.0.1:$http_port;#; s#listen 443 ssl http2;#listen 127.0.0.1:$https_port ssl http2;#" \
+    -e "/listen \[::\]/d" -e "s#/srv/hongsibu-portal#$srv#g" "$work/nginx/hongsibu-portal.conf"
+chmod 755 "$work"  # nginx's workers run as nobody
+nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g "daemon off;" &
+nginx_pid=$!
+stop_nginx() { kill "$nginx_pid" 2>/dev/null && wait "$nginx_pid" 2>/dev/null || true; }
+trap 'stop_nginx; rm -rf "$work"' EXIT
+for _ in $(seq 1 50); do [ -s "$work/nginx/nginx.pid" ] && break; sleep 0.1; done
+expect() {  # expect STATUS PATH [HEADER]
+    local got
+    got=$(curl -sk -o /dev/null -D "$work/headers" -w '%{http_code}' "https://127.0.0.1:$https_port$2")
+    if [ "$got" != "$1" ]; then echo "$2: HTTP $got, expected $1"; exit 1; fi
+    if [ -n "${3:-}" ] && ! grep -qi "$3" "$work/headers"; then echo "$2: no '$3' header"; exit 1; fi
+}
+expect 200 /static/css/portal.css "cache-control: public, max-age=31536000, immutable"
+expect 200 /media/images/a.png "content-security-policy: default-src 'none'; sandbox"
+expect 403 /media/documents/a.pdf
+expect 403 /media/media/a.mp4
+expect 403 /media/other/a.txt
+expect 502 /resources/   # passed on to the app servers, absent here
+got=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$http_port/x?y=1")
+[ "$got" = "301 https://127.0.0.1/x?y=1" ] || { echo "plain HTTP: $got"; exit 1; }
+stop_nginx
+
 echo "== gunicorn --check-config (deploy/gunicorn.conf.py)"
 PYTHONWARNINGS=ignore::UserWarning .venv/bin/gunicorn --check-config --config deploy/gunicorn.conf.py
 
