@@ -65,6 +65,7 @@ for f in staticfiles/css/portal.css media/images/a.png media/documents/a.pdf med
 done
 sed -i -e "s#listen 80;#listen 127.0.0.1:$http_port;#; s#listen 443 ssl http2;#listen 127.0.0.1:$https_port ssl http2;#" \
     -e "/listen \[::\]/d" -e "s#/srv/hongsibu-portal#$srv#g" "$work/nginx/hongsibu-portal.conf"
+sed -i "s#server 127.0.0.1:8000 #server 127.0.0.1:$app_port #" "$work/nginx/hongsibu-portal-upstream.conf"
 chmod 755 "$work"  # nginx's workers run as nobody
 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g "daemon off;" &
 nginx_pid=$!
