@@ -138,7 +138,7 @@ if REDIS_URL:
             "KEY_PREFIX": "portal",
             "TIMEOUT": 300,
         },
-        # Sessions have their own alias: no timeout of the page cache applies to them, and
+        # Sessions have their own alias and prefix (each expires with its session), so
         # clearing the page cache does not log everyone out.
         "sessions": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
