@@ -13,7 +13,7 @@ export TEST_DATABASE_URL
 
 .DEFAULT_GOAL := help
 .PHONY: help install run serve migrate demo test lint format check pytest pytest-postgres publish-scheduled clean
-.PHONY: browser-deps test-browser
+.PHONY: browser-deps test-browser check-deploy
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -38,7 +38,7 @@ run: demo ## Set everything up and serve the demo portal on http://127.0.0.1:800
 serve: $(STAMP) ## Serve without migrating or loading anything
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: lint check pytest pytest-postgres ## Run everything CI runs: lint, checks, tests on SQLite and PostgreSQL
+test: lint check check-deploy pytest pytest-postgres ## Run everything CI runs: lint, checks, tests on SQLite and PostgreSQL
 
 lint: $(STAMP) ## ruff: lint and formatting
 	$(BIN)/ruff check .
@@ -51,6 +51,9 @@ format: $(STAMP) ## ruff: fix what can be fixed and format
 check: $(STAMP) ## Django system checks; fail on model changes without a migration
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py check
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+check-deploy: $(STAMP) ## Check deploy/: nginx -t, gunicorn, systemd units, compose, check --deploy
+	PY=$(PY) bash deploy/check.sh
 
 pytest: $(STAMP) browser-deps ## The whole test suite on SQLite
 	env -u DATABASE_URL $(BIN)/pytest

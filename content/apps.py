@@ -7,4 +7,14 @@ class ContentConfig(AppConfig):
     verbose_name = _("内容")
 
     def ready(self):
+        import warnings
+
+        from django.conf import settings
+
+        from PIL import Image
+
         from content import signals  # noqa: F401  (download counter, reindexing)
+
+        # Pillow only warns between its limit and twice that; a bitmap that large is refused.
+        Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+        warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -42,6 +42,7 @@ from content.models import (
     TextbookEdition,
 )
 from content.slugs import pinyin_slug
+from content.uploads import document_problem, too_large_message
 from search import analysis
 from search.backends.indexing import analyse, sources
 
@@ -213,12 +214,12 @@ class ResourceImporter:
     def _file_problem(self, path):
         if not path.is_file():
             return f"找不到文件“{path}”"
-        extension = path.suffix.lower().lstrip(".")
-        if extension not in settings.WAGTAILDOCS_EXTENSIONS:
-            return f"不允许的文件类型“.{extension}”"
-        if path.stat().st_size > settings.WAGTAILDOCS_MAX_UPLOAD_SIZE:
-            return "文件过大"
-        return None
+        size = path.stat().st_size
+        if size > settings.WAGTAILDOCS_MAX_UPLOAD_SIZE:
+            return too_large_message(size, settings.WAGTAILDOCS_MAX_UPLOAD_SIZE)
+        # The same rules as an upload in the admin: type, and content matching it.
+        with path.open("rb") as file:
+            return document_problem(file, path.name)
 
     # -- writing -----------------------------------------------------------------------
 

@@ -168,11 +168,14 @@ class ImportResourcesTests(TestCase):
 
     def test_missing_or_forbidden_files_are_errors(self):
         (self.tmp_path / "tool.exe").write_bytes(b"MZ")
-        path = self.csv([rows()[0] + "nowhere.docx", rows()[1] + "tool.exe"])
+        (self.tmp_path / "tool.pdf").write_bytes(b"MZ\x90\x00")
+        renamed = rows()[1].replace("读后续写", "改名的程序") + "tool.pdf"
+        path = self.csv([rows()[0] + "nowhere.docx", rows()[1] + "tool.exe", renamed])
         with self.assertRaises(CommandError) as raised:
             self.run_import(path)
         self.assertIn("第 2 行，列 file：找不到文件", str(raised.exception))
-        self.assertIn("第 3 行，列 file：不允许的文件类型“.exe”", str(raised.exception))
+        self.assertIn("第 3 行，列 file：不支持的文件类型“.exe”", str(raised.exception))
+        self.assertIn("第 4 行，列 file：文件内容与扩展名 .pdf 不符", str(raised.exception))
 
     def test_malformed_files(self):
         bad_json = self.write(self.tmp_path, "bad.jsonl", '{"title": "x"\n')

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_csp import directives
+
 ROOT = Path(__file__).resolve().parent.parent
 PRINT_SETTINGS = (
     "import django; django.setup(); from django.conf import settings as s; "
@@ -80,3 +82,87 @@ def test_the_dev_key_never_reaches_production():
 def test_wsgi_defaults_to_production_settings(module):
     source = (ROOT / module.replace(".", "/")).with_suffix(".py").read_text()
     assert '"portal.settings.production"' in source
+
+
+# The environment deploy/README.md documents for an app server.
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "Zq8-tK2v_9sLr4mX0bWc7yHe1uJp5nGd3aFi6oTz-QeRwSxCv-Lm7pN2",
+    "DJANGO_ALLOWED_HOSTS": "portal.example.cn",
+    "DJANGO_CSRF_TRUSTED_ORIGINS": "https://portal.example.cn",
+    "DATABASE_URL": "postgres://portal@127.0.0.1:5432/portal",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "S3_BUCKET": "hongsibu-portal",
+    "S3_ENDPOINT_URL": "https://oss-cn-beijing.aliyuncs.com",
+    "EMAIL_HOST": "smtp.example.cn",
+}
+
+
+def test_production_passes_the_deployment_checks_without_a_warning():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "S3_"))}
+    clean.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="portal.settings.production")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+    assert "WARNING" not in result.stdout + result.stderr
+
+
+def production_settings(monkeypatch):
+    """The production module's values, read in this process from the documented environment."""
+    import importlib
+
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
+    import sys
+
+    import portal.settings.base
+
+    importlib.reload(portal.settings.base)
+    sys.modules.pop("portal.settings.production", None)
+    production = importlib.import_module("portal.settings.production")
+    monkeypatch.undo()
+    sys.modules.pop("portal.settings.production", None)
+    importlib.reload(portal.settings.base)
+    return production
+
+
+@pytest.mark.django_db
+def test_a_public_page_carries_the_production_security_headers(
+    client, demo_site, settings, monkeypatch
+):
+    production = production_settings(monkeypatch)
+    assert production.STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert production.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
+    assert production.CACHES["sessions"]["LOCATION"] == "redis://127.0.0.1:6379/0"
+    for name in (
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_CONTENT_TYPE_NOSNIFF",
+        "SECURE_REFERRER_POLICY",
+        "SECURE_CROSS_ORIGIN_OPENER_POLICY",
+        "SECURE_SSL_REDIRECT",
+        "SECURE_PROXY_SSL_HEADER",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "CONTENT_SECURITY_POLICY",
+    ):
+        setattr(settings, name, getattr(production, name))
+
+    assert client.get("/resources/").status_code == 301  # plain HTTP goes to HTTPS
+    response = client.get("/resources/", headers={"x-forwarded-proto": "https"})
+    assert response.status_code == 200
+    assert response["Strict-Transport-Security"] == ("max-age=31536000; includeSubDomains; preload")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    policy = directives(response["Content-Security-Policy"])
+    assert policy["default-src"] == policy["script-src"] == policy["style-src"] == ["'self'"]
+    # Renditions may come from the bucket's host (public image prefixes).
+    assert "https://oss-cn-beijing.aliyuncs.com" in policy["img-src"]

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from content.extraction import extract_text
+from content.uploads import document_problem
 
 
 class PortalDocument(AbstractDocument):
@@ -27,6 +29,14 @@ class PortalDocument(AbstractDocument):
     class Meta(AbstractDocument.Meta):
         verbose_name = _("文档")
         verbose_name_plural = _("文档")
+
+    def clean(self):
+        # A new upload is checked by content (content/uploads.py); a stored file was already.
+        if self.file and not getattr(self.file, "_committed", True):
+            problem = document_problem(self.file, self.file.name)
+            if problem:
+                raise ValidationError({"file": problem})
+        super().clean()
 
     def save(self, *args, **kwargs):
         # The admin's upload form records size and hash; documents made in code (the demo

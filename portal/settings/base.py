@@ -60,10 +60,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -128,8 +130,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# REDIS_URL switches the cache (and so Wagtail's rendition and settings caches) to Redis;
-# without it each process keeps its own in-memory cache.
+# REDIS_URL switches the cache (and so Wagtail's rendition and settings caches) and the
+# sessions to Redis, shared by every app server; without it each process keeps its own
+# in-memory cache and sessions are kept in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -138,8 +141,18 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
             "TIMEOUT": 300,
-        }
+        },
+        # Sessions have their own alias and prefix (each expires with its session), so
+        # clearing the page cache does not log everyone out.
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "portal-session",
+            "TIMEOUT": None,
+        },
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    SESSION_CACHE_ALIAS = "sessions"
 else:
     CACHES = {
         "default": {
@@ -182,6 +195,80 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# S3_BUCKET moves uploads (images, documents, videos) to S3-compatible object storage: AWS,
+# MinIO, 阿里云 OSS or 腾讯云 COS through S3_ENDPOINT_URL. Object URLs are unsigned: only the
+# image prefixes are made public by the bucket policy (deploy/README.md); documents and
+# videos stay private in the bucket and reach readers only through the portal's
+# permission-checked views, which read them through the storage API.
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+# Where the public images are fetched from, for the Content-Security-Policy below.
+MEDIA_ORIGINS = []
+if S3_BUCKET:
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_CUSTOM_DOMAIN = os.environ.get("S3_CUSTOM_DOMAIN", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "custom_domain": S3_CUSTOM_DOMAIN or None,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            "location": os.environ.get("S3_LOCATION", ""),
+            "default_acl": None,
+            "querystring_auth": False,
+            # Wagtail names files itself and expects an existing name to be kept.
+            "file_overwrite": False,
+        },
+    }
+    if S3_CUSTOM_DOMAIN:
+        MEDIA_ORIGINS = [f"https://{S3_CUSTOM_DOMAIN}"]
+    elif S3_ENDPOINT_URL:
+        scheme, _, host = S3_ENDPOINT_URL.rstrip("/").partition("://")
+        MEDIA_ORIGINS = [f"{scheme}://{host}", f"{scheme}://*.{host}"]
+    else:
+        MEDIA_ORIGINS = ["https://*.amazonaws.com", "https://*.amazonaws.com.cn"]
+# Wagtail would redirect document downloads to the bucket's URL for remote storage, past
+# the privacy check: the portal always serves them itself.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+
+# Content-Security-Policy (django-csp; portal/csp.py says why the admin has its own). Every
+# asset is the portal's own; the only other hosts are the video sites' players that
+# recording pages embed (content/video.py) and, with object storage, the images' host.
+VIDEO_PLAYER_ORIGINS = [
+    "https://player.bilibili.com",
+    "https://player.youku.com",
+    "https://v.qq.com",
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *MEDIA_ORIGINS],
+        "media-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", *VIDEO_PLAYER_ORIGINS],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+ADMIN_URL_PREFIXES = ("/admin/", "/django-admin/")
+ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": ["'self'", "'unsafe-inline'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", *MEDIA_ORIGINS],
+        "media-src": ["'self'", "blob:"],
+    },
+}
+
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Wagtail
@@ -189,7 +276,7 @@ WAGTAIL_SITE_NAME = "红寺堡教育帮扶门户"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin must not call out to a foreign host
-WAGTAIL_GRAVATAR_PROVIDER_URL = None  # nor fetch avatars from one: initials are shown
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # nor load avatars from one: the initials are shown
 
 # URLs are shared as WeChat links, printed and turned into QR codes: ASCII slugs keep them
 # short and unambiguous, where a Chinese slug triples in length once percent-encoded.
@@ -218,7 +305,17 @@ WAGTAILDOCS_DOCUMENT_MODEL = "content.PortalDocument"
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "ppt", "pptx", "xls", "xlsx", "txt", "zip", "csv"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 100 * 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]  # no SVG: it can carry scripts
+# A small file can unpack into a huge bitmap; 60 megapixels is more than any phone's photo.
+# content.apps sets Pillow's own limit to the same and makes its bomb warning an error.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 60_000_000
+# Videos and audio (wagtailmedia): types browsers play, checked by content too (content/uploads.py).
+WAGTAILMEDIA = {
+    "MEDIA_FORM_BASE": "content.media_forms.PortalMediaForm",
+    "VIDEO_EXTENSIONS": ["mp4", "m4v", "webm", "mov"],
+    "AUDIO_EXTENSIONS": ["mp3", "m4a", "aac", "wav", "ogg"],
+}
+PORTAL_MEDIA_MAX_UPLOAD_SIZE = 2 * 1024 * 1024 * 1024  # a 45-minute lesson in 1080p
 
 LOGGING = {
     "version": 1,
