@@ -1,4 +1,5 @@
-"""Throughput under load: gunicorn with 2 workers on 127.0.0.1, driven by wrk.
+"""Throughput under load: gunicorn (deploy/gunicorn.conf.py) with 2 workers on 127.0.0.1,
+driven by wrk.
 
     .venv/bin/python bench/load.py                        # PostgreSQL, 50,000 resources
     .venv/bin/python bench/load.py --database sqlite --reuse --duration 5
@@ -116,15 +117,15 @@ class Server:
 
     def __enter__(self):
         self.proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "portal.wsgi",
-                "--workers=2",
-                f"--bind=127.0.0.1:{PORT}",
-                "--log-level=warning",
-                "--timeout=60",
-            ],
-            env=self.env,
+            [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
+            # The production configuration, with 2 workers and no access log.
+            env={
+                **self.env,
+                "GUNICORN_WORKERS": "2",
+                "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+                "GUNICORN_ACCESS_LOG": "/dev/null",
+                "GUNICORN_LOG_LEVEL": "warning",
+            },
             cwd=ROOT,
         )
         for _ in range(100):
