@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("门户设置")
+
+    def ready(self):
+        from portal import signals
+
+        signals.connect()  # purges the page cache when what pages show changes

@@ -7,6 +7,9 @@ from django.views.decorators.cache import never_cache
 from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import Page, PageViewRestriction
 
+from content.models import School
+from portal.page_cache import fragment
+from portal.shared_cache import public, reference_list
 from search import highlight
 from search.backends.ranked import RankedSearchResults
 from search.facets import SearchListing, result_date, search_facets
@@ -25,7 +28,7 @@ def searchable_pages(request=None):
     restrictions (teachers only, a named group) they pass. The root and home are no results."""
     pages = Page.objects.live().filter(depth__gt=2)
     if request is None or not request.user.is_authenticated:
-        return pages.public()
+        return public(pages)
     hidden = Q()
     for restriction in PageViewRestriction.objects.select_related("page"):
         if not restriction.accept_request(request):
@@ -39,6 +42,15 @@ def _date_of(page):
         if value:
             return value.date() if hasattr(value, "date") and name != "date" else value
     return None
+
+
+def _with_schools(pages):
+    """Each result's school from the cached list, not one query per result."""
+    schools = {school.pk: school for school in reference_list(School)}
+    for page in pages:
+        if getattr(page, "school_id", None) in schools:
+            page.school = schools[page.school_id]
+    return pages
 
 
 def _describe(page, words):
@@ -77,10 +89,16 @@ def _matching(results, base):
     return base.filter(pk__in=[page.pk for page in results[:1000]])
 
 
+def count_search(query):
+    """One more search for the 搜索词 report."""
+    Query.get(query).add_hit()
+
+
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "relevance"
     context = {"search_query": query, "starters": STARTERS}
+    replay = None
     if query:
         base = searchable_pages(request)
         operator = None
@@ -108,7 +126,7 @@ def search(request):
         context.update(
             listing=listing,
             page_obj=page_obj,
-            results=[_describe(page, words) for page in page_obj],
+            results=[_describe(page, words) for page in _with_schools(list(page_obj))],
             partial=partial,
             count_text=(
                 f"找到 {COUNT_LIMIT} 多条结果，显示最相关的 {COUNT_LIMIT} 条"
@@ -116,15 +134,20 @@ def search(request):
                 else ""
             ),
             promotions=_promotions(query, request) if page_obj.number == 1 else [],
-            popular=[q.query_string for q in Query.get_most_popular()[:8]],
+            popular=fragment(
+                "popular-queries", lambda: [q.query_string for q in Query.get_most_popular()[:8]]
+            ),
             sort_options=[
                 {"label": label, "url": listing._url(sort=key), "current": key == sort}
                 for key, label in SORTS.items()
             ],
         )
         if page_obj.paginator.count:
-            Query.get(query).add_hit()
+            count_search(query)
+            # A copy of this page served from the page cache counts the search too.
+            replay = ("search.views.count_search", [query])
     response = TemplateResponse(request, "search/search.html", context)
+    response.page_cache_on_hit = replay
     # Result pages are for people, not for search engines' indexes.
     response["X-Robots-Tag"] = "noindex"
     return response
