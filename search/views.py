@@ -1,3 +1,5 @@
+import hashlib
+
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import JsonResponse
@@ -71,8 +73,17 @@ def _describe(page, words):
     }
 
 
+def _picks(query):
+    """The editors' picks for a query, shared through the cache (promotions purge it)."""
+    key = hashlib.sha1(query.encode()).hexdigest()
+    return fragment(
+        f"search-picks:{key}",
+        lambda: list(Query.get(query).editors_picks.select_related("page").order_by("sort_order")),
+    )
+
+
 def _promotions(query, request):
-    picks = list(Query.get(query).editors_picks.select_related("page").order_by("sort_order"))
+    picks = _picks(query)
     visible = set(
         searchable_pages(request)
         .filter(pk__in=[p.page_id for p in picks if p.page_id])

@@ -42,6 +42,8 @@ class BasePage(Page):
     show_share_box = True
     # The field whose text describes the page when no summary or SEO description is set.
     description_field = None
+    # What the page's own template shows of its foreign keys, read with the page when routed.
+    detail_related = ()
 
     class Meta:
         abstract = True
@@ -64,10 +66,11 @@ class BasePage(Page):
 
     def route(self, request, path_components):
         # An index whose children are all of one type finds the child in one query, not two
-        # (the page, then its specific type).
+        # (the page, then its specific type), with what its template shows of its keys.
         models = self.specific_class.allowed_subpage_models() if path_components else []
         if len(models) == 1:
-            child = models[0].objects.child_of(self).filter(slug=path_components[0]).first()
+            children = models[0].objects.child_of(self).select_related(*models[0].detail_related)
+            child = children.filter(slug=path_components[0]).first()
             if child is not None:
                 child._cached_parent_obj = self
                 return child.route(request, path_components[1:])
