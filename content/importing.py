@@ -41,6 +41,7 @@ from content.models import (
     TextbookEdition,
 )
 from content.slugs import pinyin_slug
+from portal.page_cache import purge
 from search import analysis
 from search.backends.indexing import analyse, sources
 
@@ -310,6 +311,7 @@ class ResourceImporter:
         # Not parent.get_children(): treebeard answers "none" for a parent it thinks is a leaf.
         children = Page.objects.filter(path__startswith=parent.path, depth=depth)
         Page.objects.filter(pk=parent.pk).update(numchild=children.count())
+        purge()  # rows written in bulk send no signals: cached listings must go
         return created
 
     def _slug(self, title, taken):

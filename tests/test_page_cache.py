@@ -1,6 +1,9 @@
 """The full-page cache: anonymous visitors get cached pages, and never a stale or private one."""
 
+import json
 import os
+import tempfile
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache, caches
@@ -13,6 +16,7 @@ from wagtail.models import PageViewRestriction
 import pytest
 
 from content.demo.loader import DemoLoader
+from content.importing import ResourceImporter
 from content.models import NewsPage, StandardPage
 from portal.models import PortalSettings
 from portal.page_cache import PageCacheMiddleware
@@ -161,6 +165,23 @@ class PageCacheTests(TestCase):
         assert record is not None
         record.delete()
         assert state(self.client.get("/results/")) == "miss"
+
+    def test_a_bulk_import_shows_at_once(self):
+        self.fetch_twice("/resources/")
+        row = {
+            "title": "导入后立即可见的资源",
+            "summary": "批量导入的资源",
+            "body": "正文",
+            "subject": "数学",
+            "grade": "高一",
+            "school": "红寺堡区罗山中学",
+            "resource_type": "教案",
+        }
+        path = Path(tempfile.mkdtemp()) / "rows.jsonl"
+        path.write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
+        importer = ResourceImporter(create_missing=True)
+        importer.write(importer.check(path))
+        assert "导入后立即可见的资源" in self.client.get("/resources/").content.decode()
 
     def test_a_download_does_not_purge(self):
         document = make_document("下载计数测试")
