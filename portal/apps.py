@@ -9,4 +9,6 @@ class PortalConfig(AppConfig):
     def ready(self):
         from portal import signals
 
-        signals.connect()  # purges the page cache when what pages show changes
+        # Portal comes first in INSTALLED_APPS, so these receivers run before other apps'
+        # (content.signals reads page privacy on a restriction's change and must see it new).
+        signals.connect()
