@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import escape
@@ -129,6 +130,7 @@ class ResourceImporter:
         self.progress = progress or (lambda done, total: None)
         self.lookups = {}
         self.created_terms = []
+        self.stored_files = []
 
     # -- checking ----------------------------------------------------------------------
 
@@ -256,8 +258,22 @@ class ResourceImporter:
         obj.save()
         return obj
 
-    @transaction.atomic
     def write(self, rows, on_batch=None):
+        """Writes every row in one transaction; on any failure nothing is left, files
+        included (the storage is not part of the transaction)."""
+        try:
+            with transaction.atomic():
+                return self._write(rows, on_batch)
+        except BaseException:
+            self.discard_files()
+            raise
+
+    def discard_files(self):
+        """Removes the files this import stored; for when its transaction is rolled back."""
+        while self.stored_files:
+            default_storage.delete(self.stored_files.pop())
+
+    def _write(self, rows, on_batch):
         parent = self._parent()
         self._materialise_new_terms(rows)
         now = timezone.now()
@@ -384,6 +400,7 @@ class ResourceImporter:
             with row.file.open("rb") as handle:
                 document = PortalDocument(title=row.file.stem)
                 document.file.save(row.file.name, File(handle), save=False)
+                self.stored_files.append(document.file.name)
                 document.save()
             link = ResourceDocument.objects.create(page_id=resource.pk, document=document)
             resource.documents = [link]

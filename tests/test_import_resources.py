@@ -2,16 +2,21 @@
 
 import io
 import json
+from unittest import mock
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
-from wagtail.models import Page
+from taggit.models import Tag
+from wagtail.models import Page, PageLogEntry, Revision
+from wagtail.search.models import IndexEntry
 
 import pytest
 
 from content.demo.loader import DemoLoader
-from content.models import ResourcePage, Subject
+from content.importing import ResourceImporter
+from content.models import PortalDocument, ResourcePage, Subject
+from portal.backup import storage_files
 from tests.test_extraction import docx_bytes
 
 HEADER = (
@@ -134,6 +139,32 @@ class ImportResourcesTests(TestCase):
         page = ResourcePage.objects.get(title="函数的奇偶性 教案")
         self.assertEqual(page.documents.get().document.title, "plan")
         self.assertEqual([p.pk for p in Page.objects.live().search("向日葵")], [page.pk])
+
+    def test_a_failure_while_writing_leaves_nothing_behind(self):
+        (self.tmp_path / "plan.docx").write_bytes(docx_bytes("半途而废的附件"))
+        path = self.csv([rows()[0] + "plan.docx", rows()[1] + "plan.docx"])
+        models = (Page, ResourcePage, Revision, PageLogEntry, PortalDocument, Tag, IndexEntry)
+        before = [m.objects.count() for m in models]
+        files = sorted(storage_files())
+        written = []
+
+        def fail_on_second_batch(importer, resources, pages, now):
+            if written:
+                raise OSError("磁盘已满")
+            written.append(resources)
+            return original(importer, resources, pages, now)
+
+        original = ResourceImporter._revisions
+        with (
+            mock.patch("content.importing.BATCH", 1),
+            mock.patch.object(ResourceImporter, "_revisions", fail_on_second_batch),
+            self.assertRaisesMessage(CommandError, "已全部撤销，未导入任何内容：磁盘已满"),
+        ):
+            self.run_import(path)
+        self.assertEqual(len(written), 1)  # the first batch had been written
+        self.assertEqual([m.objects.count() for m in models], before)
+        self.assertEqual(sorted(storage_files()), files)
+        self.assertEqual(list(Page.objects.search("半途而废")), [])
 
     def test_missing_or_forbidden_files_are_errors(self):
         (self.tmp_path / "tool.exe").write_bytes(b"MZ")

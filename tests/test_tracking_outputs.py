@@ -1,12 +1,18 @@
 """The life of an output record: a lead files it for their workshop, a reviewer verifies or
 returns it, and only a verified record moves a target."""
 
+from unittest import mock
+
+from django.db import DatabaseError
 from django.test import TestCase
 
+import pytest
+
 from content.demo.loader import DemoLoader
-from content.models import WorkshopPage
+from content.models import Person, WorkshopPage
 from tests.factories import make_user
 from tracking.models import OutputRecord, OutputStatus, Target
+from tracking.models.outputs import OutputRecordForm
 from tracking.progress import target_progress
 
 ADMIN = "/admin/tracking/outputrecord/"
@@ -115,6 +121,34 @@ class OutputRecordLifeTests(TestCase):
         assert response.status_code == 302
         record.refresh_from_db()
         assert record.status == OutputStatus.SUBMITTED and record.return_reason == ""
+
+    def test_an_edit_that_fails_halfway_changes_nothing(self):
+        self.submit(self.own, title="半途失败的修改")
+        record = OutputRecord.objects.get(title="半途失败的修改")
+        self.client.force_login(self.reviewer)
+        self.review(record, verify="1")
+        record.refresh_from_db()
+        people = Person.objects.filter(name="黄志强")
+        data = {
+            "category": "quality_lesson",
+            "level": _level("shi"),
+            "title": "改过的标题",
+            "date": "2024-05-17",
+            "quantity": 2,
+            "school": self.own.school.pk,
+            "workshop": self.own.pk,
+            "people": [p.pk for p in people],
+            "description": "改过的说明",
+        }
+        # The record row is written, then saving its people fails.
+        failing = mock.patch.object(
+            OutputRecordForm, "_save_m2m", side_effect=DatabaseError("连接中断")
+        )
+        with failing, pytest.raises(DatabaseError):
+            self.client.post(f"{ADMIN}edit/{record.pk}/", data)
+        kept = OutputRecord.objects.get(pk=record.pk)
+        assert (kept.title, kept.quantity, kept.status) == ("半途失败的修改", 1, "verified")
+        assert kept.reviewed_by == self.reviewer and not kept.people.exists()
 
     def test_a_lead_cannot_file_for_another_workshop(self):
         response = self.submit(self.other, title="别人的工作室的成果")

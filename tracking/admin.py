@@ -15,6 +15,7 @@ Who may do what (issue 6 builds roles on these permissions):
 import threading
 
 from django.contrib.admin.utils import quote
+from django.db import transaction
 from django.urls import re_path
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,24 @@ def leads(user, record):
     return workshop is not None and workshop.lead.user_id == user.pk
 
 
+class AtomicModelAdmin(ModelAdmin):
+    """Every change is all or nothing: a record is not saved without its people, nor a
+    measure without its funding lines. (Wagtail's own edit views are atomic in the same way;
+    the whole portal does not need ATOMIC_REQUESTS for it.)"""
+
+    def create_view(self, request):
+        with transaction.atomic():
+            return super().create_view(request)
+
+    def edit_view(self, request, instance_pk):
+        with transaction.atomic():
+            return super().edit_view(request, instance_pk)
+
+    def delete_view(self, request, instance_pk):
+        with transaction.atomic():
+            return super().delete_view(request, instance_pk)
+
+
 class OutputRecordPermissionHelper(PermissionHelper):
     def user_can_inspect_obj(self, user, obj):
         return super().user_can_inspect_obj(user, obj) and (
@@ -87,7 +106,7 @@ class OutputRecordButtonHelper(ButtonHelper):
         return buttons
 
 
-class OutputRecordAdmin(ModelAdmin):
+class OutputRecordAdmin(AtomicModelAdmin):
     model = OutputRecord
     menu_label = _("成果")
     menu_icon = "pick"
@@ -143,7 +162,8 @@ class OutputRecordAdmin(ModelAdmin):
         return super().get_queryset(request).for_user(request.user)
 
     def review_view(self, request, instance_pk):
-        return views.review_output(request, self, instance_pk)
+        with transaction.atomic():
+            return views.review_output(request, self, instance_pk)
 
     def get_admin_urls_for_registration(self):
         return (
@@ -161,7 +181,7 @@ class OutputRecordAdmin(ModelAdmin):
 _listing = threading.local()
 
 
-class TargetAdmin(ModelAdmin):
+class TargetAdmin(AtomicModelAdmin):
     model = Target
     menu_label = _("目标")
     menu_icon = "crosshairs"
@@ -208,7 +228,7 @@ class TargetAdmin(ModelAdmin):
     progress.short_description = _("完成情况")
 
 
-class MeasureAdmin(ModelAdmin):
+class MeasureAdmin(AtomicModelAdmin):
     model = Measure
     menu_label = _("帮扶措施")
     menu_icon = "list-ol"
@@ -264,7 +284,7 @@ class MeasureAdmin(ModelAdmin):
         return sum(s.amount for s in obj.spending.all())
 
 
-class CadenceRuleAdmin(ModelAdmin):
+class CadenceRuleAdmin(AtomicModelAdmin):
     model = CadenceRule
     menu_label = _("频次要求")
     menu_icon = "time"
@@ -283,7 +303,7 @@ class CadenceRuleAdmin(ModelAdmin):
     requirement.short_description = _("要求")
 
 
-class SemesterAdmin(ModelAdmin):
+class SemesterAdmin(AtomicModelAdmin):
     model = Semester
     menu_label = _("学期")
     menu_icon = "date"
@@ -295,7 +315,7 @@ class SemesterAdmin(ModelAdmin):
     export_filename = "semesters"
 
 
-class EvaluationScoreAdmin(ModelAdmin):
+class EvaluationScoreAdmin(AtomicModelAdmin):
     model = EvaluationScore
     menu_label = _("赋分评价")
     menu_icon = "table"

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Subquery, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from content.models import (
@@ -21,6 +20,7 @@ from content.models import (
     Subject,
     WorkshopPage,
 )
+from tracking.dates import LocalDate, midnight
 from tracking.models import (
     CadenceRule,
     Comparison,
@@ -291,8 +291,10 @@ def cadence_compliance(semester, today=None):
     activity_days = list(
         ActivityPage.objects.live()
         .public()
-        .filter(start__date__gte=window_start, start__date__lte=window_end)
-        .annotate(day=TruncDate("start"))
+        # A range on the stored datetime, not start__date: SQLite casts every row in Python
+        # for __date, which took most of the 成效 page's time with 5,000 activities.
+        .filter(start__gte=midnight(window_start), start__lt=midnight(window_end, 1))
+        .annotate(day=LocalDate("start"))
         .order_by()
         .values("day", "activity_type", "school_id", "subject_id", "workshop_id")
         .annotate(n=Count("pk"))

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from content.models import ActivityPage, ActivityType
+from tracking.dates import midnight
 from tracking.models import (
     EvaluationScore,
     Measure,
@@ -130,7 +131,7 @@ def activities_sheet(semester):
     activities = (
         ActivityPage.objects.live()
         .public()
-        .filter(start__date__gte=semester.start, start__date__lte=semester.end)
+        .filter(start__gte=midnight(semester.start), start__lt=midnight(semester.end, 1))
         .select_related("school", "subject", "workshop")
         .order_by("start")
     )

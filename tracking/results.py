@@ -3,12 +3,12 @@
 from collections import defaultdict
 
 from django.db.models import Count
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from content.models import ActivityPage, RecordingPage, ResourcePage, School, WorkshopPage
 from portal.page_cache import fragment
 from tracking.charts import bar_chart, line_chart
+from tracking.dates import LocalDate
 from tracking.models import Area, EvaluationScore, OutputRecord, OutputStatus, Semester
 from tracking.progress import Status, cadence_compliance, target_progress
 
@@ -73,7 +73,7 @@ def activity_series(semesters):
         ActivityPage.objects.live()
         .public()
         .filter(start__lte=timezone.now())
-        .annotate(day=TruncDate("start"))
+        .annotate(day=LocalDate("start"))
         .order_by()
         .values_list("day")
         .annotate(n=Count("pk"))

@@ -103,7 +103,7 @@ class ActivityPage(RoutablePageMixin, BasePage):
     """教研活动: one event of the programme, with its own iCal entry."""
 
     activity_type = models.CharField(_("活动类型"), max_length=30, choices=ActivityType.choices)
-    start = models.DateTimeField(_("开始时间"))
+    start = models.DateTimeField(_("开始时间"), db_index=True)
     end = models.DateTimeField(_("结束时间"))
     location = models.CharField(_("地点"), max_length=200, blank=True)
     school = models.ForeignKey(

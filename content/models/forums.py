@@ -66,7 +66,7 @@ class ForumSessionPage(LibraryPage):
 
     quarter = models.CharField(_("季度"), max_length=20, help_text=_("如：2024年第一季度"))
     theme = models.CharField(_("主题"), max_length=200)
-    date = models.DateField(_("日期"))
+    date = models.DateField(_("日期"), db_index=True)
     place = models.CharField(_("地点"), max_length=200, blank=True)
     online_link = models.URLField(_("线上参会链接"), blank=True)
     speakers = ParentalManyToManyField("content.Person", verbose_name=_("主讲人"), blank=True)

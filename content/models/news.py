@@ -57,7 +57,7 @@ class NewsPageTag(TaggedItemBase):
 class NewsPage(BasePage):
     """新闻 / 专题报道."""
 
-    date = models.DateField(_("日期"), default=timezone.localdate)
+    date = models.DateField(_("日期"), default=timezone.localdate, db_index=True)
     category = models.CharField(_("类别"), max_length=30, choices=NewsCategory.choices)
     cover_image = models.ForeignKey(
         "wagtailimages.Image",

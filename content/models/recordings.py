@@ -103,7 +103,7 @@ class RecordingPage(LibraryPage):
     grade = models.ForeignKey(
         "content.Grade", verbose_name=_("年级"), null=True, blank=True, on_delete=models.PROTECT
     )
-    lesson_date = models.DateField(_("授课日期"))
+    lesson_date = models.DateField(_("授课日期"), db_index=True)
     topic = models.CharField(_("课题"), max_length=200)
     video = models.ForeignKey(
         "wagtailmedia.Media",

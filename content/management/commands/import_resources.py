@@ -50,7 +50,11 @@ class Command(BaseCommand):
                 ids = importer.write(rows, on_batch=indexer.add)
                 indexer.finish()
         except ImportError_ as error:
+            importer.discard_files()
             raise CommandError(str(error)) from None
+        except Exception as error:
+            importer.discard_files()
+            raise CommandError(f"导入中途出错，已全部撤销，未导入任何内容：{error}") from error
         finally:
             indexer.close()
         for term in importer.created_terms:
