@@ -33,8 +33,9 @@ OTHER_MODELS = (
 )
 
 
-def _purge(sender, **kwargs):
-    purge()
+def _purge(sender, raw=False, **kwargs):
+    if not raw:  # loaddata (a restore) purges once when it is done
+        purge()
 
 
 def _purge_deleted_page(sender, instance, **kwargs):
