@@ -144,6 +144,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "portal",
+            # Room for whole pages: at the default 300 entries, culling would keep
+            # throwing out the shared fragments and the page cache's generation.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 
