@@ -1,13 +1,15 @@
 import hashlib
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from wagtail.contrib.search_promotions.models import Query
+from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 from wagtail.models import Page, PageViewRestriction
+from wagtail.search.utils import normalise_query_string
 
 from content.models import School
 from portal.page_cache import fragment
@@ -101,8 +103,14 @@ def _matching(results, base):
 
 
 def count_search(query):
-    """One more search for the 搜索词 report."""
-    Query.get(query).add_hit()
+    """One more search for the 搜索词 report: one UPDATE once the day's row exists, where
+    Query.get(query).add_hit() reads the query and the day's row before it writes."""
+    today = timezone.now().date()
+    day = QueryDailyHits.objects.filter(
+        query__query_string=normalise_query_string(query), date=today
+    )
+    if not day.update(hits=F("hits") + 1):
+        Query.get(query).add_hit(date=today)
 
 
 def search(request):
@@ -132,6 +140,8 @@ def search(request):
             ordered = found.annotate(sort_date=result_date()).order_by("-sort_date", "-pk")
         else:
             ordered = filtered.search(query, operator=operator)
+        if sort == "relevance" and not listing.active and hasattr(ordered, "_count_cache"):
+            ordered._count_cache = matched.count()  # the same pages, already counted
         page_obj = Paginator(ordered, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         words = highlight.words_of(query)
         context.update(
