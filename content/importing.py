@@ -43,6 +43,7 @@ from content.models import (
 )
 from content.slugs import pinyin_slug
 from content.uploads import document_problem, too_large_message
+from portal.page_cache import purge
 from search import analysis
 from search.backends.indexing import analyse, sources
 
@@ -327,6 +328,7 @@ class ResourceImporter:
         # Not parent.get_children(): treebeard answers "none" for a parent it thinks is a leaf.
         children = Page.objects.filter(path__startswith=parent.path, depth=depth)
         Page.objects.filter(pk=parent.pk).update(numchild=children.count())
+        purge()  # rows written in bulk send no signals: cached listings must go
         return created
 
     def _slug(self, title, taken):

@@ -16,6 +16,8 @@ from content.models import (
     ResourcePage,
     SectionIndexPage,
 )
+from portal.page_cache import fragment
+from portal.shared_cache import restricted_paths
 
 
 class HomePage(BasePage):
@@ -57,9 +59,29 @@ class HomePage(BasePage):
         verbose_name = _("首页")
         verbose_name_plural = _("首页")
 
+    def top_pages(self):
+        """The home page's children (the sections, standard pages, 成效), specific, in
+        order: shared through the cache, as every request is routed through one of them."""
+        return fragment(f"top-pages:{self.pk}", lambda: list(self.get_children().specific()))
+
+    def route(self, request, path_components):
+        if path_components:
+            for child in self.top_pages():
+                if child.slug == path_components[0]:
+                    child._cached_parent_obj = self
+                    return child.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.get_children().live().public().type(SectionIndexPage).specific()
+        private = tuple(restricted_paths())
+        context["sections"] = [
+            page
+            for page in self.top_pages()
+            if isinstance(page, SectionIndexPage)
+            and page.live
+            and not page.path.startswith(private)
+        ]
         context["latest_news"] = (
             NewsPage.objects.live().public().select_related("cover_image").order_by("-date")[:4]
         )

@@ -40,6 +40,8 @@ from django.utils import timezone
 import wagtail
 from wagtail.models import Page, Site
 
+from portal.page_cache import purge
+
 FORMAT = "hongsibu-portal-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -349,6 +351,7 @@ def restore(path, force=False):
             ContentType.objects.clear_cache()  # it holds the ids of the rolled-back load
             raise BackupError(f"载入失败，已撤销，数据库未改变：{error}") from error
     Site.clear_site_root_paths_cache()
+    purge()  # pages cached before the restore (in Redis, they outlive a restart)
     call_command("update_index", verbosity=0, stdout=io.StringIO())
     call_command("rebuild_references_index", verbosity=0, stdout=io.StringIO())
     return counts

@@ -25,6 +25,7 @@ from content.models import (
     Subject,
     WorkshopPage,
 )
+from portal.shared_cache import reference_list
 
 # What people search for, offered as types when there are too many results to count.
 TYPE_MODELS = [
@@ -111,7 +112,7 @@ class CrossTypeFacet(Facet):
             .annotate(count=Count("pk"))
         )
         found = {row["facet_value"]: row["count"] for row in rows}
-        items = self.model.objects.filter(pk__in=found).order_by("sort_order", "name")
+        items = [item for item in reference_list(self.model) if item.pk in found]
         return [(item.slug, item.name, found[item.pk]) for item in items]
 
     def options(self):

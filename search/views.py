@@ -1,12 +1,19 @@
+import hashlib
+
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from wagtail.contrib.search_promotions.models import Query
+from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 from wagtail.models import Page, PageViewRestriction
+from wagtail.search.utils import normalise_query_string
 
+from content.models import School
+from portal.page_cache import fragment
+from portal.shared_cache import public, reference_list
 from search import highlight
 from search.backends.ranked import RankedSearchResults
 from search.facets import SearchListing, result_date, search_facets
@@ -25,7 +32,7 @@ def searchable_pages(request=None):
     restrictions (teachers only, a named group) they pass. The root and home are no results."""
     pages = Page.objects.live().filter(depth__gt=2)
     if request is None or not request.user.is_authenticated:
-        return pages.public()
+        return public(pages)
     hidden = Q()
     for restriction in PageViewRestriction.objects.select_related("page"):
         if not restriction.accept_request(request):
@@ -39,6 +46,15 @@ def _date_of(page):
         if value:
             return value.date() if hasattr(value, "date") and name != "date" else value
     return None
+
+
+def _with_schools(pages):
+    """Each result's school from the cached list, not one query per result."""
+    schools = {school.pk: school for school in reference_list(School)}
+    for page in pages:
+        if getattr(page, "school_id", None) in schools:
+            page.school = schools[page.school_id]
+    return pages
 
 
 def _describe(page, words):
@@ -59,8 +75,17 @@ def _describe(page, words):
     }
 
 
+def _picks(query):
+    """The editors' picks for a query, shared through the cache (promotions purge it)."""
+    key = hashlib.sha1(query.encode()).hexdigest()
+    return fragment(
+        f"search-picks:{key}",
+        lambda: list(Query.get(query).editors_picks.select_related("page").order_by("sort_order")),
+    )
+
+
 def _promotions(query, request):
-    picks = list(Query.get(query).editors_picks.select_related("page").order_by("sort_order"))
+    picks = _picks(query)
     visible = set(
         searchable_pages(request)
         .filter(pk__in=[p.page_id for p in picks if p.page_id])
@@ -77,10 +102,22 @@ def _matching(results, base):
     return base.filter(pk__in=[page.pk for page in results[:1000]])
 
 
+def count_search(query):
+    """One more search for the 搜索词 report: one UPDATE once the day's row exists, where
+    Query.get(query).add_hit() reads the query and the day's row before it writes."""
+    today = timezone.now().date()
+    day = QueryDailyHits.objects.filter(
+        query__query_string=normalise_query_string(query), date=today
+    )
+    if not day.update(hits=F("hits") + 1):
+        Query.get(query).add_hit(date=today)
+
+
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "relevance"
     context = {"search_query": query, "starters": STARTERS}
+    replay = None
     if query:
         base = searchable_pages(request)
         operator = None
@@ -103,12 +140,14 @@ def search(request):
             ordered = found.annotate(sort_date=result_date()).order_by("-sort_date", "-pk")
         else:
             ordered = filtered.search(query, operator=operator)
+        if sort == "relevance" and not listing.active and hasattr(ordered, "_count_cache"):
+            ordered._count_cache = matched.count()  # the same pages, already counted
         page_obj = Paginator(ordered, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         words = highlight.words_of(query)
         context.update(
             listing=listing,
             page_obj=page_obj,
-            results=[_describe(page, words) for page in page_obj],
+            results=[_describe(page, words) for page in _with_schools(list(page_obj))],
             partial=partial,
             count_text=(
                 f"找到 {COUNT_LIMIT} 多条结果，显示最相关的 {COUNT_LIMIT} 条"
@@ -116,15 +155,20 @@ def search(request):
                 else ""
             ),
             promotions=_promotions(query, request) if page_obj.number == 1 else [],
-            popular=[q.query_string for q in Query.get_most_popular()[:8]],
+            popular=fragment(
+                "popular-queries", lambda: [q.query_string for q in Query.get_most_popular()[:8]]
+            ),
             sort_options=[
                 {"label": label, "url": listing._url(sort=key), "current": key == sort}
                 for key, label in SORTS.items()
             ],
         )
         if page_obj.paginator.count:
-            Query.get(query).add_hit()
+            count_search(query)
+            # A copy of this page served from the page cache counts the search too.
+            replay = ("search.views.count_search", [query])
     response = TemplateResponse(request, "search/search.html", context)
+    response.page_cache_on_hit = replay
     # Result pages are for people, not for search engines' indexes.
     response["X-Robots-Tag"] = "noindex"
     return response

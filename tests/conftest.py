@@ -13,6 +13,15 @@ def pytest_report_header(config):
     return f"database: {connection.vendor} ({connection.settings_dict['ENGINE']}, {where})"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a page or fragment cached by an earlier test
+    would outlive the rollback of that test's database."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo_site(db):
     """The portal as `make run` builds it, without the demo accounts."""

@@ -6,6 +6,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from content.models import ActivityPage, RecordingPage, ResourcePage, School, WorkshopPage
+from portal.page_cache import fragment
 from tracking.charts import bar_chart, line_chart
 from tracking.dates import LocalDate
 from tracking.models import Area, EvaluationScore, OutputRecord, OutputStatus, Semester
@@ -114,12 +115,14 @@ def score_table(semesters):
     return schools, rows
 
 
-def results_context(request):
-    today = timezone.localdate()
+def public_figures(today):
+    """Everything the page shows everyone. Computed once per day and generation: the
+    tracking records, pages and semesters it is made of all purge the page cache."""
     semesters = [s for s in Semester.objects.order_by("start") if s.start <= today]
     semester = Semester.objects.current(today)
     progress = target_progress(today=today)
-    context = {
+    return {
+        "semesters": semesters,
         "semester": semester,
         "progress_groups": progress_groups(progress),
         "target_total": len(progress),
@@ -129,9 +132,19 @@ def results_context(request):
         "compliance": cadence_compliance(semester, today) if semester else [],
         "activity_chart": bar_chart(activity_series(semesters), "每学期教研活动场次", "场"),
         "output_chart": bar_chart(output_series(semesters), "每学期核实成果数", "项"),
-        "show_scores": request.user.has_perm(SCORES_PERMISSION),
-        "status_labels": Status.LABELS,
     }
+
+
+def results_context(request):
+    today = timezone.localdate()
+    context = dict(fragment(f"results:{today.isoformat()}", lambda: public_figures(today)))
+    semesters = context.pop("semesters")
+    context.update(
+        {
+            "show_scores": request.user.has_perm(SCORES_PERMISSION),
+            "status_labels": Status.LABELS,
+        }
+    )
     if context["show_scores"]:
         schools, rows = score_table(semesters)
         context["score_schools"] = schools

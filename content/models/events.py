@@ -173,6 +173,7 @@ class ActivityPage(RoutablePageMixin, BasePage):
 
     description_field = "summary"
     template = "pages/activity_page.html"
+    detail_related = ("school", "subject", "workshop")
     parent_page_types = ["content.ActivityIndexPage", "content.WorkshopPage"]
     subpage_types = []
 

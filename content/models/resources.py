@@ -143,6 +143,15 @@ class ResourcePage(LibraryPage):
     ]
 
     template = "pages/resource_page.html"
+    detail_related = (
+        "resource_type",
+        "stage",
+        "subject",
+        "grade",
+        "textbook_edition",
+        "school",
+        "level",
+    )
     parent_page_types = ["content.ResourceIndexPage", "content.WorkshopPage"]
     subpage_types = []
 

@@ -118,6 +118,7 @@ class WorkshopPage(BasePage):
     ]
 
     template = "pages/workshop_page.html"
+    detail_related = ("school", "lead")
     parent_page_types = ["content.WorkshopIndexPage"]
     subpage_types = ["content.ResourcePage", "content.RecordingPage", "content.ActivityPage"]
 

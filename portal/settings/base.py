@@ -67,11 +67,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions, CSRF and locale: it must see the cookies and headers they add.
+    "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.shared_cache.SharedCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -158,8 +161,26 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "portal",
+            # Room for whole pages: at the default 300 entries, culling would keep
+            # throwing out the shared fragments and the page cache's generation.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# Whole pages for anonymous visitors (portal/page_cache.py), purged on every published
+# change; the TTL only clears out entries of retired generations.
+PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1").lower() not in ("0", "false", "no")
+PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
+PAGE_CACHE_EXCLUDE = [
+    "/admin/",
+    "/django-admin/",
+    "/documents/",
+    "/media-files/",
+    "/media/",
+    "/static/",
+    "/api/",
+    "/search/suggest/",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,22 +1,22 @@
 from django import template
 from django.template.defaultfilters import filesizeformat
 
-from wagtail.models import Page, Site
+from portal.page_cache import fragment
+from portal.shared_cache import menu_items, site_for
 
 register = template.Library()
 
 
 def _site_root(request):
-    site = Site.find_for_request(request) if request else None
+    site = site_for(request) if request else None
     return site.root_page if site else None
 
 
 @register.inclusion_tag("components/main_menu.html", takes_context=True)
 def main_menu(context):
     request = context.get("request")
-    root = _site_root(request)
+    root, items = menu_items(request) if request else (None, [])
     current = context.get("page")
-    items = root.get_children().live().public().in_menu() if root else Page.objects.none()
     return {
         "root": root,
         "items": items,
@@ -31,7 +31,13 @@ def breadcrumbs(context):
     root = _site_root(context.get("request"))
     if page is None or root is None or page.depth <= root.depth:
         return {"ancestors": [], "page": page}
-    ancestors = page.get_ancestors().filter(depth__gte=root.depth)
+
+    def build():
+        ancestors = page.get_ancestors().filter(depth__gte=root.depth)
+        return [{"url": a.get_url(request), "title": a.title} for a in ancestors]
+
+    request = context.get("request")
+    ancestors = fragment(f"breadcrumbs:{page.pk}:{page.url_path}", build)
     return {"ancestors": ancestors, "page": page}
 
 
