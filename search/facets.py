@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from content.filters import Facet, FacetedListing
 from content.models import (
@@ -68,16 +69,36 @@ def result_date():
     )
 
 
-class TypeFacet(Facet):
+class CombinedFacet(Facet):
+    """A facet whose counts can come from one grouped query shared by all the facets:
+    `expression` is its value in SQL, `value_of` turns that into the URL's value, and
+    `options_from` turns {raw value: count} into (value, label, count)."""
+
+    def counts(self, queryset):
+        rows = (
+            queryset.order_by()
+            .annotate(facet_value=self.expression())
+            .exclude(facet_value__isnull=True)
+            .values("facet_value")
+            .annotate(count=Count("pk"))
+        )
+        return self.options_from({row["facet_value"]: row["count"] for row in rows})
+
+
+class TypeFacet(CombinedFacet):
     def __init__(self, param="type", label="类型"):
         super().__init__(param, label, "content_type")
 
     def apply(self, queryset, value):
         return queryset.filter(content_type__model=value)
 
-    def counts(self, queryset):
-        rows = queryset.order_by().values("content_type").annotate(count=Count("pk"))
-        found = {row["content_type"]: row["count"] for row in rows}
+    def expression(self):
+        return F("content_type")
+
+    def value_of(self, raw):
+        return ContentType.objects.get_for_id(raw).model if raw else None
+
+    def options_from(self, found):
         types = {pk: ContentType.objects.get_for_id(pk) for pk in found}  # cached by Django
         options = [
             (ct.model, str(ct.model_class()._meta.verbose_name), found[pk])
@@ -90,7 +111,7 @@ class TypeFacet(Facet):
         return [(m._meta.model_name, str(m._meta.verbose_name)) for m in TYPE_MODELS]
 
 
-class CrossTypeFacet(Facet):
+class CrossTypeFacet(CombinedFacet):
     """A taxonomy field that several page types have, filtered by the item's slug."""
 
     def __init__(self, param, label, model, fields):
@@ -103,15 +124,17 @@ class CrossTypeFacet(Facet):
             condition |= Q(**{f"{field}__slug": value})
         return queryset.filter(condition)
 
-    def counts(self, queryset):
-        rows = (
-            queryset.order_by()
-            .annotate(facet_value=Coalesce(*[F(f"{f}_id") for f in self.fields]))
-            .exclude(facet_value__isnull=True)
-            .values("facet_value")
-            .annotate(count=Count("pk"))
-        )
-        found = {row["facet_value"]: row["count"] for row in rows}
+    def expression(self):
+        return Coalesce(*[F(f"{f}_id") for f in self.fields])
+
+    def value_of(self, raw):
+        return self.slugs.get(raw)
+
+    @cached_property
+    def slugs(self):
+        return {item.pk: item.slug for item in reference_list(self.model)}
+
+    def options_from(self, found):
         items = [item for item in reference_list(self.model) if item.pk in found]
         return [(item.slug, item.name, found[item.pk]) for item in items]
 
@@ -119,7 +142,7 @@ class CrossTypeFacet(Facet):
         return list(self.model.objects.order_by("sort_order", "name").values_list("slug", "name"))
 
 
-class DateYearFacet(Facet):
+class DateYearFacet(CombinedFacet):
     def __init__(self, param="year", label="年份"):
         super().__init__(param, label, "result_date")
 
@@ -128,19 +151,14 @@ class DateYearFacet(Facet):
             return queryset.none()
         return queryset.alias(facet_date=result_date()).filter(facet_date__year=int(value))
 
-    def counts(self, queryset):
-        rows = (
-            queryset.order_by()
-            .annotate(facet_year=ExtractYear(result_date()))
-            .values("facet_year")
-            .annotate(count=Count("pk"))
-            .order_by("-facet_year")
-        )
-        return [
-            (str(row["facet_year"]), f"{row['facet_year']}年", row["count"])
-            for row in rows
-            if row["facet_year"]
-        ]
+    def expression(self):
+        return ExtractYear(result_date())
+
+    def value_of(self, raw):
+        return str(raw) if raw else None
+
+    def options_from(self, found):
+        return [(str(year), f"{year}年", found[year]) for year in sorted(found, reverse=True)]
 
     def options(self):
         # The programme began in 2022; every year since, newest first.
@@ -172,7 +190,34 @@ class SearchListing(FacetedListing):
                 queryset = facet.apply(queryset, self.active[facet.param])
         return queryset
 
+    @cached_property
+    def combinations(self):
+        """How many matches have each combination of the facets' values: one grouped query
+        for all the facets instead of one each. Counting happens only below the search's
+        count limit, so at most that many rows come back."""
+        names = {f"facet_{i}": facet.expression() for i, facet in enumerate(self.facets)}
+        rows = self.queryset.order_by().annotate(**names).values(*names).annotate(count=Count("pk"))
+        combos = []
+        for row in rows:
+            raws = [row[f"facet_{i}"] for i in range(len(self.facets))]
+            values = [f.value_of(raw) for f, raw in zip(self.facets, raws, strict=True)]
+            combos.append((raws, values, row["count"]))
+        return combos
+
     def values_for(self, facet):
-        if self.counted:
-            return super().values_for(facet)
-        return [(value, label, None) for value, label in facet.options()]
+        if not self.counted:
+            return [(value, label, None) for value, label in facet.options()]
+        # Each facet is counted under the other active filters, as the section listings do.
+        position = self.facets.index(facet)
+        others = [
+            (i, self.active[f.param])
+            for i, f in enumerate(self.facets)
+            if f.param in self.active and i != position
+        ]
+        found = {}
+        for raws, values, count in self.combinations:
+            raw = raws[position]
+            if raw is None or any(values[i] != wanted for i, wanted in others):
+                continue
+            found[raw] = found.get(raw, 0) + count
+        return facet.options_from(found)
