@@ -5,10 +5,15 @@ how many results each choice would give from where they are. One grouped query p
 whatever the number of items.
 """
 
+import hashlib
+
 from django.core.paginator import Paginator
 from django.db.models import Count, F
 from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
+
+from portal.page_cache import fragment
 
 
 class Facet:
@@ -72,9 +77,12 @@ class YearFacet(Facet):
 
 
 class FacetedListing:
-    def __init__(self, queryset, facets, params, per_page=20):
+    def __init__(self, queryset, facets, params, per_page=20, cache_key=None):
         self.queryset, self.facets, self.params, self.per_page = queryset, facets, params, per_page
         self.active = {f.param: params.get(f.param) for f in facets if params.get(f.param)}
+        # A section listing shows the same public pages to everyone, so its counts can be
+        # shared through the cache until the next change purges it (portal.page_cache).
+        self.cache_key = cache_key
 
     def _filtered(self, skip=None):
         queryset = self.queryset
@@ -103,7 +111,12 @@ class FacetedListing:
 
     def values_for(self, facet):
         """(value, label, count) of a facet, counted under the other active filters."""
-        return facet.counts(self._filtered(skip=facet.param))
+        if self.cache_key is None:
+            return facet.counts(self._filtered(skip=facet.param))
+        others = sorted((k, v) for k, v in self.active.items() if k != facet.param)
+        digest = hashlib.sha1(urlencode(others).encode()).hexdigest()
+        key = f"facets:{self.cache_key}:{facet.param}:{digest}"
+        return fragment(key, lambda: facet.counts(self._filtered(skip=facet.param)))
 
     @cached_property
     def groups(self):
@@ -164,7 +177,11 @@ class FacetedIndexMixin:
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         listing = FacetedListing(
-            self.get_listing_queryset(), self.facets, request.GET, per_page=self.per_page
+            self.get_listing_queryset(),
+            self.facets,
+            request.GET,
+            per_page=self.per_page,
+            cache_key=f"listing-{self.pk}",
         )
         context["listing"] = listing
         context["page_obj"] = listing.page(request.GET.get("page"))

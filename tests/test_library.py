@@ -120,6 +120,18 @@ class LibraryTests(TestCase):
         assert facet(response, "学科/专业")["物理"] == 4
         assert len(titles(response)) == 8  # one has no grade
 
+    def test_facet_counts_are_shared_but_change_as_soon_as_a_resource_is_published(self):
+        before = facet(self.client.get("/resources/", {"subject": "shuxue"}), "年级")
+        # a second visitor gets the same counts without counting again
+        with CaptureQueriesContext(connection) as counted:
+            self.client.get("/resources/", {"subject": "shuxue"})
+        assert not [
+            q for q in counted.captured_queries if "COUNT(" in q["sql"] and "GROUP BY" in q["sql"]
+        ]
+        make_resource("高二数学教案：数列求和", grade="gaoer")
+        after = facet(self.client.get("/resources/", {"subject": "shuxue"}), "年级")
+        assert after["高二"] == before["高二"] + 1
+
     def test_filters_stay_in_links_and_can_be_removed(self):
         response = self.client.get("/resources/", {"subject": "shuxue", "grade": "gaoyi"})
         html = response.content.decode()

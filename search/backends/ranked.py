@@ -89,6 +89,7 @@ class RankedSearchResults(BaseSearchResults):
     COUNT_LIMIT = 1000
     # Whether to run the whole match before joining when counting (see PostgreSQL's results).
     COUNT_MATERIALIZED = False
+    _matched_pks = None  # the matches' keys, when counting found no more than COUNT_LIMIT
 
     # -- the pieces -----------------------------------------------------------------
 
@@ -144,6 +145,10 @@ class RankedSearchResults(BaseSearchResults):
             return queryset
         if kind == "none":
             return queryset.none()
+        if self._matched_pks is not None:
+            # Looked up by primary key: joined to the search's SQL instead, PostgreSQL
+            # scanned every page with its type tables to keep the few hundred that match.
+            return queryset.filter(pk__in=self._matched_pks)
         return queryset.filter(pk__in=RawSQL(f"SELECT m._search_pk FROM ({sql}) m", params))
 
     def _fetch(self, sql, params):
@@ -177,6 +182,7 @@ class RankedSearchResults(BaseSearchResults):
         # A page of results is a slice, that is a clone: it keeps the count already taken.
         clone = super()._clone()
         clone._count_cache = self._count_cache
+        clone._matched_pks = self._matched_pks
         return clone
 
     def count(self):
@@ -234,8 +240,12 @@ class RankedSearchResults(BaseSearchResults):
         if kind == "none":
             return 0
         limit = self.COUNT_LIMIT + 1
-        count = self._fetch(f"SELECT COUNT(*) FROM ({sql} LIMIT {limit}) counted", params)[0][0]
-        return min(count, self.COUNT_LIMIT)
+        # The keys rather than COUNT(*), for the same work: below the limit they are what the
+        # facets and filters need next (matching_queryset).
+        rows = self._fetch(f"SELECT counted._search_pk FROM ({sql} LIMIT {limit}) counted", params)
+        if len(rows) < limit:
+            self._matched_pks = [row[0] for row in rows]
+        return min(len(rows), self.COUNT_LIMIT)
 
     def count_is_capped(self):
         return self.count() >= self.COUNT_LIMIT
