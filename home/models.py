@@ -83,17 +83,23 @@ class HomePage(BasePage):
             and not page.path.startswith(private)
         ]
         context["latest_news"] = (
-            NewsPage.objects.live().public().select_related("cover_image").order_by("-date")[:4]
+            NewsPage.objects.live()
+            .public()
+            .defer_streamfields()
+            .select_related("cover_image")
+            .order_by("-date")[:4]
         )
         context["latest_resources"] = (
             ResourcePage.objects.live()
             .public()
+            .defer_streamfields()
             .select_related("resource_type", "subject", "grade", "school", "level")
             .order_by("-first_published_at")[:5]
         )
         context["latest_recordings"] = (
             RecordingPage.objects.live()
             .public()
+            .defer_streamfields()
             .select_related("teacher", "school", "subject", "grade", "level", "poster")
             .order_by("-lesson_date")[:3]
         )

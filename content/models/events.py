@@ -81,6 +81,7 @@ class ActivityIndexPage(RoutablePageMixin, FacetedIndexMixin, SectionIndexPage):
         return (
             ActivityPage.objects.live()
             .public()
+            .defer_streamfields()
             .select_related("school", "subject", "workshop")
             .order_by("-start", "-pk")
         )

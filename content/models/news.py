@@ -44,7 +44,11 @@ class NewsIndexPage(FacetedIndexMixin, SectionIndexPage):
 
     def get_listing_queryset(self):
         return (
-            NewsPage.objects.live().public().select_related("cover_image").order_by("-date", "-pk")
+            NewsPage.objects.live()
+            .public()
+            .defer_streamfields()
+            .select_related("cover_image")
+            .order_by("-date", "-pk")
         )
 
 

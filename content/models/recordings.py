@@ -52,6 +52,7 @@ class RecordingIndexPage(FacetedIndexMixin, SectionIndexPage):
         context["lesson_studies"] = (
             LessonStudyPage.objects.live()
             .public()
+            .defer_streamfields()
             .child_of(self)
             .select_related("subject")
             .order_by("-date")[:4]
@@ -62,6 +63,7 @@ class RecordingIndexPage(FacetedIndexMixin, SectionIndexPage):
         return (
             RecordingPage.objects.live()
             .public()
+            .defer_streamfields()
             .select_related("teacher", "school", "subject", "grade", "level", "poster")
             .order_by("-lesson_date", "-pk")
         )

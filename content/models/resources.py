@@ -42,6 +42,7 @@ class ResourceIndexPage(FacetedIndexMixin, SectionIndexPage):
         return (
             ResourcePage.objects.live()
             .public()
+            .defer_streamfields()
             .select_related("resource_type", "subject", "grade", "school", "level")
             .order_by("-first_published_at", "-pk")
         )
