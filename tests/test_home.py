@@ -2,6 +2,8 @@
 
 from django.test import TestCase
 
+import pytest
+
 from content.demo.loader import DemoLoader
 from content.models import ForumIndexPage
 from portal.models import PortalSettings
@@ -78,3 +80,20 @@ class HomeAndSectionPageTests(TestCase):
         html = self.client.get("/about/").content.decode()
         assert "19项帮扶措施分为六组" in html
         assert "每季度开展一次全域教育论坛" in html
+
+
+@pytest.mark.django_db
+def test_header_offers_login_and_then_shows_who_is_logged_in(demo_site, client):
+    from django.contrib.auth import get_user_model
+    from django.http import HttpRequest
+
+    response = client.get("/resources/?subject=wuli")
+    assert '<a href="/_util/login/?next=/resources/%3Fsubject%3Dwuli" rel="nofollow">登录</a>' in (
+        response.text
+    )
+    get_user_model().objects.create_user("laoshi", password="Pw-laoshi-2026", first_name="李老师")
+    assert client.login(request=HttpRequest(), username="laoshi", password="Pw-laoshi-2026")
+    response = client.get("/")
+    assert '<span class="site-account__name">李老师</span>' in response.text
+    assert ">登录</a>" not in response.text
+    assert ">退出</button>" in response.text
