@@ -52,7 +52,7 @@ def env_for(database, page_cache=None):
         DJANGO_SETTINGS_MODULE="bench.settings",
         BENCH_MEDIA_ROOT=str(OUT / f"media-{database}"),
         REDIS_URL=REDIS_URL,
-        DATABASE_CONN_MAX_AGE="600",  # persistent connections, as deploy/ sets them
+        DATABASE_CONN_MAX_AGE="60",  # persistent connections, as deploy/ sets them
         PYTHONPATH=str(ROOT),
     )
     if page_cache is not None:
