@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
+from content.references import with_references
 from portal.page_cache import fragment
 
 
@@ -184,5 +185,7 @@ class FacetedIndexMixin:
             cache_key=f"listing-{self.pk}",
         )
         context["listing"] = listing
-        context["page_obj"] = listing.page(request.GET.get("page"))
+        page_obj = listing.page(request.GET.get("page"))
+        page_obj.object_list = with_references(page_obj.object_list)
+        context["page_obj"] = page_obj
         return context

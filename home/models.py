@@ -16,6 +16,7 @@ from content.models import (
     ResourcePage,
     SectionIndexPage,
 )
+from content.references import with_references
 from portal.page_cache import fragment
 from portal.shared_cache import restricted_paths
 
@@ -89,25 +90,24 @@ class HomePage(BasePage):
             .select_related("cover_image")
             .order_by("-date")[:4]
         )
-        context["latest_resources"] = (
+        # Schools, subjects and the like come from the cached lists (content.references).
+        context["latest_resources"] = with_references(
             ResourcePage.objects.live()
             .public()
             .defer_streamfields()
-            .select_related("resource_type", "subject", "grade", "school", "level")
             .order_by("-first_published_at")[:5]
         )
-        context["latest_recordings"] = (
+        context["latest_recordings"] = with_references(
             RecordingPage.objects.live()
             .public()
             .defer_streamfields()
-            .select_related("teacher", "school", "subject", "grade", "level", "poster")
+            .select_related("teacher", "poster")
             .order_by("-lesson_date")[:3]
         )
-        context["upcoming_activities"] = (
+        context["upcoming_activities"] = with_references(
             ActivityPage.objects.live()
             .public()
             .filter(end__gte=timezone.now())
-            .select_related("school")
             .order_by("start")[:3]
         )
         return context

@@ -69,9 +69,15 @@ class BasePage(Page):
         # (the page, then its specific type), with what its template shows of its keys.
         models = self.specific_class.allowed_subpage_models() if path_components else []
         if len(models) == 1:
-            children = models[0].objects.child_of(self).select_related(*models[0].detail_related)
+            from content.references import reference_fields, with_references
+
+            model = models[0]
+            cached = {field.name for field in reference_fields(model)}
+            related = [name for name in model.detail_related if name not in cached]
+            children = model.objects.child_of(self).select_related(*related)
             child = children.filter(slug=path_components[0]).first()
             if child is not None:
+                with_references([child])
                 child._cached_parent_obj = self
                 return child.route(request, path_components[1:])
         return super().route(request, path_components)

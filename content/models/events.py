@@ -16,6 +16,7 @@ from content.calendar import calendar_response
 from content.filters import ChoiceFacet, Facet, FacetedIndexMixin
 from content.models.base import METADATA_BOOST, SCHOOL_NAMES, BasePage, named
 from content.models.pages import SectionIndexPage
+from content.references import with_references
 
 
 class ActivityType(models.TextChoices):
@@ -82,7 +83,7 @@ class ActivityIndexPage(RoutablePageMixin, FacetedIndexMixin, SectionIndexPage):
             ActivityPage.objects.live()
             .public()
             .defer_streamfields()
-            .select_related("school", "subject", "workshop")
+            .select_related("workshop")
             .order_by("-start", "-pk")
         )
 
@@ -90,7 +91,7 @@ class ActivityIndexPage(RoutablePageMixin, FacetedIndexMixin, SectionIndexPage):
         context = super().get_context(request, *args, **kwargs)
         if not context["listing"].active:
             now = timezone.now()
-            context["upcoming"] = list(
+            context["upcoming"] = with_references(
                 self.get_listing_queryset().filter(end__gte=now).order_by("start")[:10]
             )
         return context

@@ -64,7 +64,7 @@ class RecordingIndexPage(FacetedIndexMixin, SectionIndexPage):
             RecordingPage.objects.live()
             .public()
             .defer_streamfields()
-            .select_related("teacher", "school", "subject", "grade", "level", "poster")
+            .select_related("teacher", "poster")
             .order_by("-lesson_date", "-pk")
         )
 

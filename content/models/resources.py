@@ -43,7 +43,6 @@ class ResourceIndexPage(FacetedIndexMixin, SectionIndexPage):
             ResourcePage.objects.live()
             .public()
             .defer_streamfields()
-            .select_related("resource_type", "subject", "grade", "school", "level")
             .order_by("-first_published_at", "-pk")
         )
 
