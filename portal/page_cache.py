@@ -13,6 +13,7 @@ The same generation keys fragment caches (`fragment()`), so menus and other shar
 are purged by the same signals.
 """
 
+import contextvars
 import hashlib
 import time
 
@@ -31,17 +32,30 @@ PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 UNCACHEABLE_CONTROL = ("private", "no-cache", "no-store")
 
 
+# The generation as this request first read it: a page asks for a dozen fragments, and
+# each would otherwise read the counter from Redis again. Set by the middleware per request.
+_request_generation = contextvars.ContextVar("page_cache_generation", default=None)
+
+
 def generation():
+    memo = _request_generation.get()
+    if memo is not None and memo[0] is not None:
+        return memo[0]
     value = cache.get(GENERATION_KEY)
     if value is None:
         # Never restart from a fixed number: if the counter was evicted, entries made under
         # an old generation with the same number would be served again, stale.
         cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
         value = cache.get(GENERATION_KEY)
+    if memo is not None:
+        memo[0] = value
     return value
 
 
 def _bump():
+    memo = _request_generation.get()
+    if memo is not None:
+        memo[0] = None  # this request's own change: read the new generation
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # no counter yet (or evicted): a fresh one is a new generation
@@ -110,6 +124,13 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _request_generation.set([None])
+        try:
+            return self._respond(request)
+        finally:
+            _request_generation.reset(token)
+
+    def _respond(self, request):
         if not _may_use(request):
             return self.get_response(request)
         key = _key(request)
