@@ -12,7 +12,6 @@ import argparse
 import datetime
 import os
 import random
-import subprocess
 import sys
 import time
 import uuid
@@ -23,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from corpus import ACTIVITIES, SCHOOLS, SENTENCES, SUBJECT_TOPICS, TAGS  # noqa: E402
+from generate_resources import rows_file  # noqa: E402
 
 BATCH = 500
 LOCATIONS = [
@@ -247,18 +247,7 @@ def build(resources=50_000, recordings_n=2_000, news_n=500, activities_n=5_000):
     DemoLoader(library=False).run()
     figures["demo_s"] = time.perf_counter() - started
 
-    path = ROOT / "bench" / "out" / f"resources-{resources}.jsonl"
-    if not path.exists():
-        subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "bench" / "generate_resources.py"),
-                str(resources),
-                str(path),
-            ],
-            check=True,
-            capture_output=True,
-        )
+    path = rows_file(resources)
     started = time.perf_counter()
     call_command("import_resources", str(path), stdout=open(os.devnull, "w"))
     figures["resources_s"] = time.perf_counter() - started

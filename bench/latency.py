@@ -110,18 +110,9 @@ def run_one(database, rows, reuse=False):
         from content.demo.loader import DemoLoader
 
         DemoLoader(library=False).run()
-        path = ROOT / "bench" / "out" / f"resources-{rows}.jsonl"
-        if not path.exists():
-            subprocess.run(
-                [
-                    sys.executable,
-                    str(ROOT / "bench" / "generate_resources.py"),
-                    str(rows),
-                    str(path),
-                ],
-                check=True,
-                capture_output=True,
-            )
+        from generate_resources import rows_file
+
+        path = rows_file(rows)
         started = time.perf_counter()
         call_command("import_resources", str(path), stdout=open(os.devnull, "w"))
         import_seconds = time.perf_counter() - started
