@@ -3,10 +3,13 @@ cached lists, instead of a join per list: with five or six such joins beside the
 own tables, PostgreSQL spent 5-9 ms planning each listing or detail query, more than it
 took to run it (measured with EXPLAIN ANALYZE at 50,000 resources)."""
 
+import functools
+
 from content.models.taxonomy import TaxonomyItem
 from portal.shared_cache import reference_list
 
 
+@functools.cache
 def reference_fields(model):
     return [
         field
