@@ -139,7 +139,7 @@ class CrossTypeFacet(CombinedFacet):
         return [(item.slug, item.name, found[item.pk]) for item in items]
 
     def options(self):
-        return list(self.model.objects.order_by("sort_order", "name").values_list("slug", "name"))
+        return [(item.slug, item.name) for item in reference_list(self.model)]
 
 
 class DateYearFacet(CombinedFacet):
