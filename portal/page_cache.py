@@ -70,14 +70,37 @@ def purge(**kwargs):
     transaction.on_commit(_bump, robust=True)
 
 
+# Fragments this process has already read, by key. A key names its generation, and a
+# generation's values never change, so a copy here is as good as the shared one for as long
+# as the generation is current (which every request reads afresh). A page asks for a dozen
+# fragments; from here they cost no Redis round trip and no unpickling. Values are shared
+# by the worker's threads: callers must not change them.
+_local = {}
+LOCAL_FRAGMENTS = 2000
+
+
+def _remember(key, value):
+    if len(_local) >= LOCAL_FRAGMENTS:
+        current = key.split(":", 2)[1]
+        for old in [k for k in list(_local) if k.split(":", 2)[1] != current]:
+            _local.pop(old, None)
+        if len(_local) >= LOCAL_FRAGMENTS:
+            _local.clear()
+    _local[key] = value
+
+
 def fragment(name, build, timeout=None):
     """A value built once per generation and shared by every request (menus, restricted
-    paths, computed figures): `build()` runs on a miss."""
+    paths, computed figures): `build()` runs on a miss. Treat it as read-only."""
     key = f"fragment:{generation()}:{name}"
+    value = _local.get(key)
+    if value is not None:
+        return value
     value = cache.get(key)
     if value is None:
         value = build()
         cache.set(key, value, timeout or settings.PAGE_CACHE_TIMEOUT)
+    _remember(key, value)
     return value
 
 

@@ -4,6 +4,8 @@ cache's generation (portal.page_cache.fragment), so the signals that purge cache
 purge these too, and a privacy change is seen by the very next query.
 """
 
+import copy
+
 from django.db.models import Q
 
 from wagtail.models import Page, PageViewRestriction, Site
@@ -35,9 +37,10 @@ def site_setting(model, request):
         site = site_for(request)
         if site is None:
             return model.for_request(request)
-        value = fragment(
+        shared = fragment(
             f"setting:{model._meta.label_lower}:{site.pk}", lambda: model.for_site(site)
         )
+        value = copy.copy(shared)  # it is given this request; the shared one is read-only
         value._request = request
         setattr(request, attr, value)
     return getattr(request, attr)

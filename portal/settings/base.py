@@ -140,7 +140,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.PortalRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
             "TIMEOUT": 300,
@@ -148,7 +148,7 @@ if REDIS_URL:
         # Sessions have their own alias and prefix (each expires with its session), so
         # clearing the page cache does not log everyone out.
         "sessions": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_cache.PortalRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal-session",
             "TIMEOUT": None,
@@ -166,6 +166,18 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# Wagtail finds a rendition (an image at the size a page shows it) in the "renditions" cache
+# before the database, and writes it back after each use: a page of cards with images was
+# two Redis round trips per image. Each process keeps its own instead. A rendition's key
+# names its image's file hash and crop, so it does not go stale; the hour bounds how long a
+# worker remembers one deleted by `wagtail_update_image_renditions --purge-only`.
+CACHES["renditions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "renditions",
+    "TIMEOUT": 3600,
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 # Whole pages for anonymous visitors (portal/page_cache.py), purged on every published
 # change; the TTL only clears out entries of retired generations.
