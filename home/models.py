@@ -91,12 +91,7 @@ class HomePage(BasePage):
             .order_by("-date")[:4]
         )
         # Schools, subjects and the like come from the cached lists (content.references).
-        context["latest_resources"] = with_references(
-            ResourcePage.objects.live()
-            .public()
-            .defer_streamfields()
-            .order_by("-first_published_at")[:5]
-        )
+        context["latest_resources"] = with_references(ResourcePage.newest_first()[:5])
         context["latest_recordings"] = with_references(
             RecordingPage.objects.live()
             .public()

@@ -132,6 +132,29 @@ class LibraryTests(TestCase):
         after = facet(self.client.get("/resources/", {"subject": "shuxue"}), "年级")
         assert after["高二"] == before["高二"] + 1
 
+    def test_listing_total_is_counted_once_and_follows_publishing(self):
+        params = {"subject": "shuxue", "grade": "gaoyi"}
+
+        def total():
+            response = self.client.get("/resources/", params)
+            return int(re.search(r"共 (\d+) 条符合条件的", response.text).group(1))
+
+        before = total()
+        with CaptureQueriesContext(connection) as counted:
+            self.client.get("/resources/", params)
+        assert not [q for q in counted.captured_queries if q["sql"].startswith("SELECT COUNT(")]
+        make_resource("高一数学教案：集合的运算")
+        assert total() == before + 1
+        make_resource("高一数学学案：已撤下").unpublish()
+        assert total() == before + 1
+
+    def test_unknown_filter_values_find_nothing_without_an_error(self):
+        for value in ["", "不存在", "shuxue' OR 1=1 --", "x" * 300]:
+            with self.subTest(value=value):
+                response = self.client.get("/resources/", {"subject": value, "school": value})
+                assert response.status_code == 200
+                assert value == "" or titles(response) == []
+
     def test_filters_stay_in_links_and_can_be_removed(self):
         response = self.client.get("/resources/", {"subject": "shuxue", "grade": "gaoyi"})
         html = response.content.decode()

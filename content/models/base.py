@@ -7,10 +7,11 @@ from wagtail.search import index
 
 from content.forms import PortalPageForm
 from content.slugs import pinyin_slug
+from portal.choices import ChoiceLabels
 from portal.shared_cache import PortalPageQuerySet, may_be_restricted
 
 
-class BasePage(Page):
+class BasePage(ChoiceLabels, Page):
     """Every page of the portal: listing and sharing fields, and pinyin slugs."""
 
     listing_summary = models.CharField(
@@ -65,21 +66,40 @@ class BasePage(Page):
         return super().get_view_restrictions()
 
     def route(self, request, path_components):
-        # An index whose children are all of one type finds the child in one query, not two
-        # (the page, then its specific type), with what its template shows of its keys.
+        # The child is read in its specific type with what its template shows of its keys,
+        # and its school, subject and the like from the cached lists: one query when the
+        # index holds one page type, two otherwise (Wagtail's route takes two, then one per
+        # key the template shows).
         models = self.specific_class.allowed_subpage_models() if path_components else []
-        if len(models) == 1:
+        if models:
+            from django.contrib.contenttypes.models import ContentType
+
             from content.references import reference_fields, with_references
 
-            model = models[0]
-            cached = {field.name for field in reference_fields(model)}
-            related = [name for name in model.detail_related if name not in cached]
-            children = model.objects.child_of(self).select_related(*related)
-            child = children.filter(slug=path_components[0]).first()
-            if child is not None:
-                with_references([child])
-                child._cached_parent_obj = self
-                return child.route(request, path_components[1:])
+            slug = path_components[0]
+            if len(models) == 1:
+                model = models[0]
+                children = model.objects.child_of(self).filter(slug=slug)
+            else:
+                found = (
+                    Page.objects.child_of(self)
+                    .filter(slug=slug)
+                    .values_list("pk", "content_type_id")
+                    .first()
+                )
+                model = ContentType.objects.get_for_id(found[1]).model_class() if found else None
+                children = model.objects.filter(pk=found[0]) if model else None
+            if children is not None:
+                cached = {field.name for field in reference_fields(model)}
+                detail_related = getattr(model, "detail_related", ())
+                related = [name for name in detail_related if name not in cached]
+                if related:  # (select_related() with no names would follow every key)
+                    children = children.select_related(*related)
+                child = children.first()
+                if child is not None:
+                    with_references([child])
+                    child._cached_parent_obj = self
+                    return child.route(request, path_components[1:])
         return super().route(request, path_components)
 
     def get_meta_description(self):

@@ -11,6 +11,7 @@ from wagtail.search import index
 
 from content.extraction import extract_text
 from content.uploads import document_problem
+from portal.choices import ChoiceLabels
 
 
 class PortalDocument(AbstractDocument):
@@ -54,7 +55,7 @@ class PortalDocument(AbstractDocument):
         type(self).objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)
 
 
-class AttachedDocument(Orderable):
+class AttachedDocument(ChoiceLabels, Orderable):
     """A document attached to a page, in the order the editor chose."""
 
     document = models.ForeignKey(

@@ -106,7 +106,7 @@ class ActivityPage(RoutablePageMixin, BasePage):
 
     activity_type = models.CharField(_("活动类型"), max_length=30, choices=ActivityType.choices)
     start = models.DateTimeField(_("开始时间"), db_index=True)
-    end = models.DateTimeField(_("结束时间"))
+    end = models.DateTimeField(_("结束时间"), db_index=True)
     location = models.CharField(_("地点"), max_length=200, blank=True)
     school = models.ForeignKey(
         "content.School", verbose_name=_("学校"), null=True, blank=True, on_delete=models.PROTECT

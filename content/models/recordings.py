@@ -185,6 +185,7 @@ class RecordingPage(LibraryPage):
     ]
 
     template = "pages/recording_page.html"
+    detail_related = ("teacher", "poster")
     parent_page_types = ["content.RecordingIndexPage", "content.WorkshopPage"]
     subpage_types = []
 
