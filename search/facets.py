@@ -6,6 +6,8 @@ recording's school ...). They plug into content.filters.FacetedListing, like the
 listings, so counts and links behave the same way.
 """
 
+import hashlib
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
@@ -26,6 +28,7 @@ from content.models import (
     Subject,
     WorkshopPage,
 )
+from portal.page_cache import fragment
 from portal.shared_cache import reference_list
 
 # What people search for, offered as types when there are too many results to count.
@@ -119,9 +122,10 @@ class CrossTypeFacet(CombinedFacet):
         self.model, self.fields = model, fields
 
     def apply(self, queryset, value):
+        ids = [item.pk for item in reference_list(self.model) if item.slug == value]
         condition = Q()
         for field in self.fields:
-            condition |= Q(**{f"{field}__slug": value})
+            condition |= Q(**{f"{field}_id__in": ids})
         return queryset.filter(condition)
 
     def expression(self):
@@ -180,9 +184,13 @@ class SearchListing(FacetedListing):
     """The search page's facets. Past the count limit of the search (a thousand), counting
     every value would touch every match; the values are then offered without counts."""
 
-    def __init__(self, matching, facets, params, counted=True):
+    def __init__(self, matching, facets, params, counted=True, cache_key=None):
         super().__init__(matching, facets, params)
         self.counted = counted
+        # Set when the matches are the same for every visitor who searches the same words
+        # (anonymous ones): the counts are then shared until the next change, as the
+        # sections' are. Kept apart from FacetedListing.cache_key, which also caches totals.
+        self.combinations_key = cache_key
 
     def filter(self, queryset):
         for facet in self.facets:
@@ -195,6 +203,12 @@ class SearchListing(FacetedListing):
         """How many matches have each combination of the facets' values: one grouped query
         for all the facets instead of one each. Counting happens only below the search's
         count limit, so at most that many rows come back."""
+        if self.combinations_key is None:
+            return self._combinations()
+        digest = hashlib.sha1(self.combinations_key.encode()).hexdigest()
+        return fragment(f"search-facets:{digest}", self._combinations)
+
+    def _combinations(self):
         names = {f"facet_{i}": facet.expression() for i, facet in enumerate(self.facets)}
         rows = self.queryset.order_by().annotate(**names).values(*names).annotate(count=Count("pk"))
         combos = []

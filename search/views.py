@@ -133,6 +133,8 @@ def search(request):
             search_facets(),
             request.GET,
             counted=not capped,
+            # A logged-in teacher's matches may include pages others may not see.
+            cache_key=None if request.user.is_authenticated else f"{operator}:{query}",
         )
         filtered = listing.filter(base).specific()
         if sort == "date":

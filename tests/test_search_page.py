@@ -1,7 +1,9 @@
 """The search page answers any query with a page, never a server error."""
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import PageViewRestriction
 
@@ -97,6 +99,31 @@ class SearchPageFeaturesTests(TestCase):
         self.assertEqual(recordings.context["page_obj"].paginator.count, types["课堂实录"])
         self.assertTrue(all(r["type"] == "课堂实录" for r in recordings.context["results"]))
         self.assertContains(recordings, "清除全部")
+
+    def test_facet_counts_are_shared_by_anonymous_visitors_but_not_with_teachers(self):
+        def counts(response):
+            groups = {g["param"]: g for g in response.context["listing"].groups}
+            return {o["label"]: o["count"] for o in groups["type"]["options"]}
+
+        before = counts(self.client.get("/search/", {"q": "函数"}))
+        with CaptureQueriesContext(connection) as queries:
+            again = counts(self.client.get("/search/", {"q": "函数"}))
+        assert again == before
+        assert not [q for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+        # A page only teachers may read is counted for a teacher, never for the others.
+        page = StandardPage.objects.get(slug="about")
+        page.title = "函数专题（仅教师）"
+        page.save_revision().publish()
+        PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+        assert counts(self.client.get("/search/", {"q": "函数"})) == before
+        self.client.force_login(self.admin)
+        teacher = counts(self.client.get("/search/", {"q": "函数"}))
+        assert (
+            teacher[str(StandardPage._meta.verbose_name)]
+            == before.get(str(StandardPage._meta.verbose_name), 0) + 1
+        )
+        self.client.logout()
+        assert counts(self.client.get("/search/", {"q": "函数"})) == before
 
     def test_sort_by_date_puts_the_newest_first(self):
         response = self.client.get("/search/", {"q": "同课异构", "sort": "date"})
