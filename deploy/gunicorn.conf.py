@@ -10,11 +10,17 @@ import os
 wsgi_app = "portal.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
 
-# Threads let a worker serve other requests while one waits on PostgreSQL, Redis or the
-# object store; processes use the cores. jieba's dictionary (~60 MB) is loaded per process.
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1))
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# One request at a time per process (gunicorn's sync worker), several processes per core so
+# that one waiting on PostgreSQL, Redis or the object store leaves the core to another.
+# Pages are CPU-bound Python: threads in one process only take turns holding the GIL, and a
+# threaded worker keeps the keep-alive connections it accepted, so a request can wait behind
+# a busy worker while the other idles (measured with wrk: one run in two lost half its
+# throughput that way). A sync worker takes a new connection only when it is free. Large
+# downloads do not hold it: nginx buffers the whole response (deploy/nginx).
+# jieba's dictionary is loaded once, before forking, and shared.
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 
 # A large upload (a lesson video) arrives through nginx, which buffers it first; the
 # timeout covers writing it to storage and reading a document's text.
@@ -53,11 +59,13 @@ def pre_fork(server, worker):
     import gc
 
     # The search's word lists (jieba's dictionary, pinyin tables) are hundreds of thousands
-    # of objects. Loaded once here they are shared by the workers; frozen, the garbage
-    # collector stops walking them on every full collection (247 ms each, measured), which
-    # otherwise lands in the middle of random requests.
-    if preload_app:
-        from search import analysis
+    # of objects, and the compiled templates thousands more (portal.warmup). Loaded once here
+    # they are shared by the workers; frozen, the garbage collector stops walking them on
+    # every full collection (247 ms each, measured), which otherwise lands in the middle of
+    # random requests.
+    if preload_app and not getattr(server, "portal_warm", False):
+        from portal.warmup import warm
 
-        analysis.tokenizer()
+        warm()
+        server.portal_warm = True
     gc.freeze()

@@ -1,0 +1,77 @@
+"""What each worker process keeps for itself: shared fragments it has read, choice labels,
+and the templates compiled before gunicorn forks it."""
+
+from unittest import mock
+
+from django.core.cache import cache
+from django.template import engines
+from django.test import SimpleTestCase, TestCase
+from django.utils import translation
+
+from content.models import NewsPage
+from content.models.news import NewsCategory
+from portal import page_cache
+from portal.page_cache import fragment, purge
+from portal.warmup import project_templates, warm
+
+
+class LocalFragmentTests(TestCase):
+    def setUp(self):
+        cache.clear()
+        page_cache._local.clear()
+
+    def test_a_fragment_is_built_once_per_generation_and_again_after_a_change(self):
+        built = []
+
+        def build():
+            built.append(1)
+            return {"built": len(built)}
+
+        assert fragment("test-figures", build) == {"built": 1}
+        with mock.patch.object(cache, "get", wraps=cache.get) as reads:
+            assert fragment("test-figures", build) == {"built": 1}
+        # Only the generation was read from the shared cache: the value came from this process.
+        assert [call.args[0] for call in reads.call_args_list] == [page_cache.GENERATION_KEY]
+        assert len(built) == 1
+        purge()  # what publishing, a privacy change or an import does
+        assert fragment("test-figures", build) == {"built": 2}
+
+    def test_another_process_reads_the_shared_copy(self):
+        built = []
+        fragment("test-menu", lambda: built.append(1) or ["首页"])
+        page_cache._local.clear()  # a freshly forked worker
+        assert fragment("test-menu", lambda: built.append(1) or ["其他"]) == ["首页"]
+        assert len(built) == 1
+
+    def test_the_process_copy_stays_bounded_and_drops_old_generations_first(self):
+        with mock.patch.object(page_cache, "LOCAL_FRAGMENTS", 10):
+            for i in range(25):
+                fragment(f"test-{i}", lambda i=i: i)
+                assert len(page_cache._local) <= 10
+            page_cache._local.clear()
+            for i in range(10):
+                fragment(f"test-{i}", lambda i=i: i)
+            purge()
+            fragment("test-new", lambda: "new")
+            assert list(page_cache._local) == [f"fragment:{page_cache.generation()}:test-new"]
+
+
+class ChoiceLabelTests(SimpleTestCase):
+    def test_labels_are_the_choices_and_unknown_values_show_as_stored(self):
+        with translation.override("zh-hans"):
+            for value, label in NewsCategory.choices:
+                assert NewsPage(category=value).get_category_display() == label
+            assert NewsPage(category="retired-category").get_category_display() == (
+                "retired-category"
+            )
+
+
+class WarmupTests(SimpleTestCase):
+    def test_the_portal_templates_are_compiled_before_the_workers_fork(self):
+        names = set(project_templates())
+        assert {"base.html", "pages/home_page.html", "search/search.html"} <= names
+        assert not any(name.startswith("wagtailadmin/") for name in names)
+        loader = engines["django"].engine.template_loaders[0]
+        loader.reset()
+        warm()
+        assert {"base.html", "pages/home_page.html"} <= set(loader.get_template_cache)
