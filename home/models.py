@@ -1,5 +1,4 @@
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
@@ -100,10 +99,13 @@ class HomePage(BasePage):
             .order_by("-lesson_date")[:3]
         )
         context["upcoming_activities"] = with_references(
-            ActivityPage.objects.live()
-            .public()
-            .filter(end__gte=timezone.now())
-            .order_by("start")[:3]
+            ActivityPage.upcoming(ActivityPage.objects.live().public())[:3]
+        )
+        # Changed only by publishing the home page; a preview shows the edited ones.
+        context["figures"] = (
+            list(self.key_figures.all())
+            if getattr(request, "is_preview", False)
+            else fragment(f"key-figures:{self.pk}", lambda: list(self.key_figures.all()))
         )
         return context
 

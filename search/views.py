@@ -1,10 +1,12 @@
 import hashlib
 
 from django.core.paginator import Paginator
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
@@ -86,6 +88,8 @@ def _picks(query):
 
 def _promotions(query, request):
     picks = _picks(query)
+    if not picks:
+        return []
     visible = set(
         searchable_pages(request)
         .filter(pk__in=[p.page_id for p in picks if p.page_id])
@@ -102,6 +106,11 @@ def _matching(results, base):
     return base.filter(pk__in=[page.pk for page in results[:1000]])
 
 
+def _shared(results, key):
+    """The results with their count shared under `key` (no key: their own)."""
+    return results.shared(key) if key and hasattr(results, "shared") else results
+
+
 def count_search(query):
     """One more search for the 搜索词 report: one UPDATE once the day's row exists, where
     Query.get(query).add_hit() reads the query and the day's row before it writes."""
@@ -109,8 +118,14 @@ def count_search(query):
     day = QueryDailyHits.objects.filter(
         query__query_string=normalise_query_string(query), date=today
     )
-    if not day.update(hits=F("hits") + 1):
-        Query.get(query).add_hit(date=today)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A search's tally need not wait for the disk: a crash may lose the last few
+            # counts, never a page. (Waiting for the WAL flush took longer than the search.)
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        if not day.update(hits=F("hits") + 1):
+            Query.get(query).add_hit(date=today)
 
 
 def search(request):
@@ -120,28 +135,35 @@ def search(request):
     replay = None
     if query:
         base = searchable_pages(request)
+        # An anonymous visitor's matches are everyone's: their count, their keys and their
+        # facet counts are shared until the next change. A logged-in teacher's may include
+        # pages others may not see, so theirs are their own.
+        anonymous = not request.user.is_authenticated
         operator = None
-        matched = base.search(query)
+        matched = _shared(base.search(query), anonymous and f"and:{query}")
         partial = False
         if not matched.count() and len(query.split()) > 1:
             # No page has every word: show the pages that have some of them, and say so.
             operator, partial = "or", True
-            matched = base.search(query, operator=operator)
+            matched = _shared(base.search(query, operator=operator), anonymous and f"or:{query}")
         capped = getattr(matched, "count_is_capped", lambda: False)()
         listing = SearchListing(
             _matching(matched, base) if not capped else base.none(),
             search_facets(),
             request.GET,
             counted=not capped,
-            # A logged-in teacher's matches may include pages others may not see.
-            cache_key=None if request.user.is_authenticated else f"{operator}:{query}",
+            cache_key=f"{operator}:{query}" if anonymous else None,
         )
         filtered = listing.filter(base).specific()
         if sort == "date":
             found = _matching(filtered.search(query, operator=operator), filtered)
             ordered = found.annotate(sort_date=result_date()).order_by("-sort_date", "-pk")
         else:
-            ordered = filtered.search(query, operator=operator)
+            filters = urlencode(sorted(listing.active.items()))
+            ordered = _shared(
+                filtered.search(query, operator=operator),
+                anonymous and f"{operator}:{query}:{filters}",
+            )
         if sort == "relevance" and not listing.active and hasattr(ordered, "_count_cache"):
             ordered._count_cache = matched.count()  # the same pages, already counted
         page_obj = Paginator(ordered, RESULTS_PER_PAGE).get_page(request.GET.get("page"))

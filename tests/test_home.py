@@ -1,11 +1,15 @@
 """The home page and section pages as a visitor sees them."""
 
+import datetime
+
 from django.test import TestCase
+from django.utils import timezone
 
 import pytest
 
 from content.demo.loader import DemoLoader
-from content.models import ForumIndexPage
+from content.models import ActivityIndexPage, ActivityPage, ForumIndexPage
+from home.models import HomePage, KeyFigure
 from portal.models import PortalSettings
 
 SECTION_TITLES = ["工作室", "教学资源", "课堂实录", "全域教育论坛", "新闻动态", "教研活动"]
@@ -40,6 +44,44 @@ class HomeAndSectionPageTests(TestCase):
         html = self.client.get("/").content.decode()
         assert "19<small>项</small>" in html
         assert "帮扶措施" in html
+
+    def test_key_figures_follow_publishing_the_home_page(self):
+        self.client.get("/")  # the figures are now cached
+        home = HomePage.objects.get()
+        home.key_figures.add(KeyFigure(value="42", unit="所", label="结对学校"))
+        home.save_revision()
+        assert "42<small>所</small>" not in self.client.get("/").content.decode()  # a draft
+        home.get_latest_revision().publish()
+        assert "42<small>所</small>" in self.client.get("/").content.decode()
+
+    def test_an_activity_still_running_is_upcoming_however_long_ago_it_began(self):
+        self.client.get("/")  # the longest activity so far is now known
+        now, day = timezone.now(), datetime.timedelta(days=1)
+        index = ActivityIndexPage.objects.get()
+        for title, start, end in [
+            ("跨学期教师研修班", now - 60 * day, now + day),
+            ("已结束的研修班", now - 90 * day, now - day),
+        ]:
+            page = ActivityPage(
+                title=title,
+                activity_type="training",
+                start=start,
+                end=end,
+                location="教师发展中心",
+                organiser="“组团式”教育帮扶团队",
+                summary=f"{title}的简介",
+            )
+            index.add_child(instance=page)
+            page.save_revision().publish()
+        home = self.client.get("/").content.decode()
+        upcoming = home.split('id="upcoming-heading"')[1]
+        assert "跨学期教师研修班" in upcoming
+        assert "已结束的研修班" not in upcoming
+        calendar = self.client.get(index.url).content.decode()
+        assert (
+            "跨学期教师研修班"
+            in calendar.split('id="upcoming-heading"')[1].split('id="listing-heading"')[0]
+        )
 
     def test_unpublished_section_leaves_menu_and_home(self):
         ForumIndexPage.objects.get().unpublish()

@@ -8,6 +8,7 @@ and re-ran the full-text match once per row. Here each vendor gives a `hits` que
 and score of every match, computed once), and this module joins it to the queryset.
 """
 
+import hashlib
 from collections import OrderedDict
 
 from django.db import connections
@@ -47,7 +48,7 @@ class RankedCompilerMixin:
         (130 ms for 红寺堡中学 at 50,000 pages), and the two backends would then differ."""
         if isinstance(node, Term):
             if node.pieces and not node.prefix and node.word not in node.pieces:
-                if self.word_exists(node.word):
+                if self._word_exists(node.word):
                     return Term(node.word)
                 return Term(node.pieces[0], node.pieces)
             return node
@@ -56,6 +57,18 @@ class RankedCompilerMixin:
         if isinstance(node, Without):
             return Without(self._resolve(node.keep), self._resolve(node.drop))
         return node
+
+    def _word_exists(self, word):
+        # The search page asks twice per word (to count, then to rank).
+        from portal.page_cache import request_memo
+
+        memo = request_memo()
+        key = ("search-word", self.queryset.db, word)
+        if memo is None:
+            return self.word_exists(word)
+        if key not in memo:
+            memo[key] = self.word_exists(word)
+        return memo[key]
 
     def pinyin(self):
         """Titles are also found by their pinyin when the query can be read as pinyin."""
@@ -90,6 +103,15 @@ class RankedSearchResults(BaseSearchResults):
     # Whether to run the whole match before joining when counting (see PostgreSQL's results).
     COUNT_MATERIALIZED = False
     _matched_pks = None  # the matches' keys, when counting found no more than COUNT_LIMIT
+    _share_key = None
+
+    def shared(self, key):
+        """These results, with their count and matches kept in the shared cache under `key`
+        until the next change (portal.page_cache.fragment): for searches whose matches are
+        the same for everyone who asks (anonymous visitors). The key must name the query,
+        the operator and whatever else narrows the queryset."""
+        self._share_key = key
+        return self
 
     # -- the pieces -----------------------------------------------------------------
 
@@ -140,7 +162,7 @@ class RankedSearchResults(BaseSearchResults):
         """The searched queryset narrowed to what matches, unordered: for facets and counts
         by other fields."""
         queryset = self.query_compiler.queryset
-        kind, sql, params = self._matched_sql()
+        kind = self._plan()[0]
         if kind == "all":
             return queryset
         if kind == "none":
@@ -149,6 +171,7 @@ class RankedSearchResults(BaseSearchResults):
             # Looked up by primary key: joined to the search's SQL instead, PostgreSQL
             # scanned every page with its type tables to keep the few hundred that match.
             return queryset.filter(pk__in=self._matched_pks)
+        kind, sql, params = self._matched_sql()
         return queryset.filter(pk__in=RawSQL(f"SELECT m._search_pk FROM ({sql}) m", params))
 
     def _fetch(self, sql, params):
@@ -183,9 +206,17 @@ class RankedSearchResults(BaseSearchResults):
         clone = super()._clone()
         clone._count_cache = self._count_cache
         clone._matched_pks = self._matched_pks
+        clone._share_key = self._share_key
         return clone
 
     def count(self):
+        if self._count_cache is None and self._share_key is not None:
+            from portal.page_cache import fragment
+
+            digest = hashlib.sha1(self._share_key.encode()).hexdigest()
+            self._count_cache, self._matched_pks = fragment(
+                f"search-matches:{digest}", lambda: (self._do_count(), self._matched_pks)
+            )
         if self._count_cache is None:
             self._count_cache = self._do_count()
         return self._count_cache
