@@ -45,7 +45,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8199"))
 TARGETS = {"uncached_rps": 150, "cached_share_of_hello": 0.30, "home_kb": 300}
 
 
-def env_for(database, page_cache=None):
+def env_for(database, page_cache=None, cold=False):
     env = dict(
         os.environ,
         DATABASE_URL=DATABASES[database],
@@ -57,6 +57,8 @@ def env_for(database, page_cache=None):
     )
     if page_cache is not None:
         env["BENCH_PAGE_CACHE"] = "1" if page_cache else "0"
+    if cold:
+        env["BENCH_COLD"] = "1"
     return env
 
 
@@ -111,8 +113,8 @@ def flush_redis():
 
 
 class Server:
-    def __init__(self, database, page_cache):
-        self.env = env_for(database, page_cache)
+    def __init__(self, database, page_cache, cold=False):
+        self.env = env_for(database, page_cache, cold)
         self.proc = None
 
     def __enter__(self):
@@ -224,16 +226,17 @@ def run(database, duration, connections, modes=("off", "on")):
     urls = pick_urls(database)
     results = {}
     weight = None
-    for cached in [mode == "on" for mode in modes]:
+    for mode in modes:
+        cached = mode == "on"
         flush_redis()
-        with Server(database, page_cache=cached):
+        with Server(database, page_cache=cached, cold=mode == "cold"):
             for name, path in urls.items():
                 status, headers, _body = fetch(path)
                 if status != 200:
                     raise SystemExit(f"{name} {path} answered {status}")
                 for _ in range(3):  # warm: templates, connections, and the page cache
                     fetch(path)
-                results[(cached, name)] = {
+                results[(mode, name)] = {
                     **wrk(path, duration, connections),
                     "cache": headers.get("X-Page-Cache", "-"),
                 }
@@ -244,17 +247,17 @@ def run(database, duration, connections, modes=("off", "on")):
         f"{duration} s per page"
     )
     print(f"{'page':28} {'cache':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  errors")
-    for (cached, name), r in results.items():
+    for (mode, name), r in results.items():
         print(
-            f"{name:28} {'on' if cached else 'off':8} {r['rps']:8.1f} {r['p50_ms']:8.1f} "
+            f"{name:28} {mode:8} {r['rps']:8.1f} {r['p50_ms']:8.1f} "
             f"{r['p99_ms']:8.1f}  {r['non_2xx'] or ''} {r['socket_errors']}"
         )
     pages = [n for n in urls if n != "hello-world view"]
     if weight is None or "off" not in modes:
         return
-    hello = results[(True, "hello-world view")]["rps"]
-    slowest_uncached = min(results[(False, n)]["rps"] for n in pages)
-    slowest_cached = min(results[(True, n)]["rps"] for n in pages)
+    hello = results[("on", "hello-world view")]["rps"]
+    slowest_uncached = min(results[("off", n)]["rps"] for n in pages)
+    slowest_cached = min(results[("on", n)]["rps"] for n in pages)
     print(
         f"\nhome page: {weight['total'] / 1024:.1f} KB transferred "
         f"(HTML {weight['HTML (gzip)'] / 1024:.1f} KB gzipped, {weight['HTML (raw)'] / 1024:.1f} KB raw; "
@@ -277,9 +280,10 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
         "--page-cache",
-        choices=["off", "on", "both"],
+        choices=["off", "on", "both", "cold", "all"],
         default="both",
-        help="measure with the page cache off, on, or both (the default)",
+        help="measure with the page cache off, on, both (the default); cold: off, and every "
+        "shared cache emptied before each request (as just after a publish); all: the three",
     )
     args = parser.parse_args()
     ensure_wrk()
@@ -287,7 +291,9 @@ def main():
     if not args.reuse:
         build(args.database, args.resources)
     python(["manage.py", "collectstatic", "--noinput", "-v0"], env_for(args.database))
-    modes = ("off", "on") if args.page_cache == "both" else (args.page_cache,)
+    modes = {"both": ("off", "on"), "all": ("off", "on", "cold")}.get(
+        args.page_cache, (args.page_cache,)
+    )
     run(args.database, args.duration, args.connections, modes)
 
 
