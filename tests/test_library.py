@@ -148,6 +148,22 @@ class LibraryTests(TestCase):
         make_resource("高一数学学案：已撤下").unpublish()
         assert total() == before + 1
 
+    def test_cards_are_rendered_once_and_show_a_published_change_at_once(self):
+        def card_renders(response):
+            return [t.name for t in response.templates].count("components/resource_card.html")
+
+        first = self.client.get("/resources/", {"subject": "shuxue"})
+        assert card_renders(first) == len(titles(first)) > 0
+        # Another filter, the same resources: their cards come from the cache.
+        again = self.client.get("/resources/", {"subject": "shuxue", "stage": "gaozhong"})
+        assert card_renders(again) == 0
+        assert titles(again) == titles(first)
+        resource = ResourcePage.objects.get(title=titles(first)[0])
+        resource.title = "改过标题的教案"
+        resource.save_revision().publish()
+        changed = self.client.get("/resources/", {"subject": "shuxue"})
+        assert "改过标题的教案" in titles(changed)
+
     def test_unknown_filter_values_find_nothing_without_an_error(self):
         for value in ["", "不存在", "shuxue' OR 1=1 --", "x" * 300]:
             with self.subTest(value=value):

@@ -1,6 +1,7 @@
 from django import template
 from django.template.defaultfilters import filesizeformat
 
+from portal.cards import rendered_cards
 from portal.page_cache import fragment
 from portal.shared_cache import menu_items, site_for
 
@@ -39,6 +40,13 @@ def breadcrumbs(context):
     request = context.get("request")
     ancestors = fragment(f"breadcrumbs:{page.pk}:{page.url_path}", build)
     return {"ancestors": ancestors, "page": page}
+
+
+@register.simple_tag(takes_context=True)
+def cards(context, items, template_name):
+    """{% cards items "components/resource_card.html" as cards %}: [(item, card HTML)],
+    each card rendered once per generation (portal.cards)."""
+    return rendered_cards(items, template_name, context.get("request"))
 
 
 @register.filter
