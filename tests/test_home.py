@@ -2,13 +2,21 @@
 
 import datetime
 
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import pytest
 
 from content.demo.loader import DemoLoader
-from content.models import ActivityIndexPage, ActivityPage, ForumIndexPage
+from content.models import (
+    ActivityIndexPage,
+    ActivityPage,
+    ForumIndexPage,
+    NewsIndexPage,
+    NewsPage,
+)
 from home.models import HomePage, KeyFigure
 from portal.models import PortalSettings
 
@@ -82,6 +90,24 @@ class HomeAndSectionPageTests(TestCase):
             "跨学期教师研修班"
             in calendar.split('id="upcoming-heading"')[1].split('id="listing-heading"')[0]
         )
+
+    def test_home_lists_are_shared_yet_show_a_publication_at_once(self):
+        self.client.get("/")  # the lists are now cached
+        with CaptureQueriesContext(connection) as queries:
+            self.client.get("/")
+        assert not [q for q in queries.captured_queries if "content_newspage" in q["sql"]]
+        index = NewsIndexPage.objects.get()
+        news = NewsPage(
+            title="罗山中学举行教学开放周",
+            date=timezone.localdate(),
+            category="aid_news",
+            introduction="福建帮扶团队与罗山中学教师同台上课。",
+        )
+        index.add_child(instance=news)
+        news.save_revision()
+        assert "罗山中学举行教学开放周" not in self.client.get("/").content.decode()
+        news.get_latest_revision().publish()
+        assert "罗山中学举行教学开放周" in self.client.get("/").content.decode()
 
     def test_unpublished_section_leaves_menu_and_home(self):
         ForumIndexPage.objects.get().unpublish()
