@@ -32,17 +32,9 @@ PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 UNCACHEABLE_CONTROL = ("private", "no-cache", "no-store")
 
 
-# [the generation as this request first read it, the request's memo]: a page asks for a
-# dozen fragments, and each would otherwise read the counter from Redis again. Set by the
-# middleware per request.
+# The generation as this request first read it: a page asks for a dozen fragments, and
+# each would otherwise read the counter from Redis again. Set by the middleware per request.
 _request_generation = contextvars.ContextVar("page_cache_generation", default=None)
-
-
-def request_memo():
-    """A dict that lives as long as the current request (None outside one), for answers a
-    request asks for more than once."""
-    memo = _request_generation.get()
-    return memo[1] if memo is not None else None
 
 
 def generation():
@@ -155,7 +147,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _request_generation.set([None, {}])
+        token = _request_generation.set([None])
         try:
             return self._respond(request)
         finally:

@@ -59,16 +59,16 @@ class RankedCompilerMixin:
         return node
 
     def _word_exists(self, word):
-        # The search page asks twice per word (to count, then to rank).
-        from portal.page_cache import request_memo
+        # Asked for each long query word on every search, twice on the search page (to
+        # count, then to rank). The answer changes only when the index does, which comes
+        # with a new generation (publishing, files); an `update_index` run by hand may leave
+        # a word looked for by its pieces until the next one, which finds the same pages.
+        from portal.page_cache import fragment
 
-        memo = request_memo()
-        key = ("search-word", self.queryset.db, word)
-        if memo is None:
-            return self.word_exists(word)
-        if key not in memo:
-            memo[key] = self.word_exists(word)
-        return memo[key]
+        digest = hashlib.sha1(word.encode()).hexdigest()
+        return fragment(
+            f"search-word:{self.queryset.db}:{digest}", lambda: bool(self.word_exists(word))
+        )
 
     def pinyin(self):
         """Titles are also found by their pinyin when the query can be read as pinyin."""
@@ -106,10 +106,11 @@ class RankedSearchResults(BaseSearchResults):
     _share_key = None
 
     def shared(self, key):
-        """These results, with their count and matches kept in the shared cache under `key`
-        until the next change (portal.page_cache.fragment): for searches whose matches are
-        the same for everyone who asks (anonymous visitors). The key must name the query,
-        the operator and whatever else narrows the queryset."""
+        """These results, with their count, their matches and the ranked keys of each page
+        of them kept in the shared cache under `key` until the next change (as a search
+        engine's result cache is, until its next commit; portal.page_cache.fragment): for
+        searches whose matches are the same for everyone who asks (anonymous visitors). The
+        key must name the query, the operator and whatever else narrows the queryset."""
         self._share_key = key
         return self
 
@@ -241,13 +242,7 @@ class RankedSearchResults(BaseSearchResults):
         # The count (capped, cheap) says when the tiers so far hold every match: a later
         # tier that would be empty can cost a scan of its whole candidate set.
         total = self.count()
-        stop = min(stop, total)
-        ranked = []
-        for tier in compiler.tiers(tree):
-            if len(ranked) >= stop:
-                break
-            ranked += self._tier(tier, tree, pinyin, stop - len(ranked))
-        ranked = ranked[self.start : stop]
+        ranked = self._ranked(tree, pinyin, min(stop, total))
         if not ranked:
             return []
         found = {obj.pk: obj for obj in queryset.filter(pk__in=[pk for pk, _ in ranked])}
@@ -260,6 +255,25 @@ class RankedSearchResults(BaseSearchResults):
                 setattr(obj, self._score_field, abs(score) if score is not None else None)
             results.append(obj)
         return results
+
+    def _ranked(self, tree, pinyin, stop):
+        """(pk, score) of the matches from self.start to stop, best first; shared like the
+        count when the results are (see shared())."""
+
+        def rank():
+            ranked = []
+            for tier in self.query_compiler.tiers(tree):
+                if len(ranked) >= stop:
+                    break
+                ranked += self._tier(tier, tree, pinyin, stop - len(ranked))
+            return ranked[self.start : stop]
+
+        if self._share_key is None:
+            return rank()
+        from portal.page_cache import fragment
+
+        digest = hashlib.sha1(self._share_key.encode()).hexdigest()
+        return fragment(f"search-ranked:{digest}:{self.start}:{stop}", rank)
 
     def _do_count(self):
         """The number of matches, counted up to COUNT_LIMIT: past that, pages and counts
