@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -142,5 +143,7 @@ class LibraryPage(BasePage):
     class Meta:
         abstract = True
 
+    @cached_property
     def attachments(self):
-        return self.documents.select_related("document")
+        """The attached documents with their files, in order: read once per page view."""
+        return list(self.documents.select_related("document"))
