@@ -16,6 +16,13 @@ from search import views as search_views
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
+    # Wagtail's search terms report, after the tally kept in Redis is stored (search.hits).
+    path("admin/searchpicks/reports/search-terms/", search_views.search_terms_report),
+    path(
+        "admin/searchpicks/reports/search-terms/results/",
+        search_views.search_terms_report,
+        {"results_only": True},
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),

@@ -1,21 +1,21 @@
 import hashlib
 
 from django.core.paginator import Paginator
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
-from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
+from wagtail.admin.auth import require_admin_access
+from wagtail.contrib.search_promotions.models import Query
+from wagtail.contrib.search_promotions.views.reports import SearchTermsReportView
 from wagtail.models import Page, PageViewRestriction
-from wagtail.search.utils import normalise_query_string
 
 from content.models import School
 from portal.page_cache import fragment
 from portal.shared_cache import public, reference_list
-from search import highlight
+from search import highlight, hits
 from search.backends.ranked import RankedSearchResults
 from search.facets import SearchListing, result_date, search_facets
 from search.query import clean_query
@@ -111,14 +111,8 @@ def _shared(results, key):
 
 
 def count_search(query):
-    """One more search for the 搜索词 report: one UPDATE once the day's row exists, where
-    Query.get(query).add_hit() reads the query and the day's row before it writes."""
-    today = timezone.now().date()
-    day = QueryDailyHits.objects.filter(
-        query__query_string=normalise_query_string(query), date=today
-    )
-    if not day.update(hits=F("hits") + 1):
-        Query.get(query).add_hit(date=today)
+    """One more search for the 搜索词 report (search.hits)."""
+    hits.count(query)
 
 
 def search(request):
@@ -202,3 +196,10 @@ def suggest(request):
                 {"title": page.title, "url": page.url, "type": str(page._meta.verbose_name)}
             )
     return JsonResponse({"query": query, "suggestions": suggestions})
+
+
+@require_admin_access
+def search_terms_report(request, results_only=False):
+    """Wagtail's 搜索词 report, with the searches counted so far."""
+    hits.flush()
+    return SearchTermsReportView.as_view(results_only=results_only)(request)
