@@ -2,6 +2,7 @@
 
 import re
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import TestCase
@@ -247,6 +248,18 @@ class ListingQueryCountTests(TestCase):
         self.grow(make_recording, 45)
         many = self.count_queries("/recordings/", {"subject": "shuxue"})
         assert few == many
+
+    def test_resource_list_costs_the_same_with_every_card_to_render(self):
+        def cold(params):
+            cache.clear()  # a new generation: every card is rendered again
+            with CaptureQueriesContext(connection) as queries:
+                assert self.client.get("/resources/", params).status_code == 200
+            return len(queries)
+
+        self.grow(make_resource, 3)
+        few = cold({"grade": "gaoyi"})
+        self.grow(make_resource, 15)
+        assert cold({"grade": "gaoyi"}) == few
 
     def test_resource_page_with_more_attachments(self):
         page = make_resource("附件很多的资源", documents=[make_document() for _ in range(2)])
