@@ -141,7 +141,7 @@ def search(request):
             counted=not capped,
             cache_key=f"{operator}:{query}" if anonymous else None,
         )
-        filtered = listing.filter(base).specific()
+        filtered = listing.filter(base).defer_streamfields().specific()
         if sort == "date":
             found = _matching(filtered.search(query, operator=operator), filtered)
             ordered = found.annotate(sort_date=result_date()).order_by("-sort_date", "-pk")

@@ -106,11 +106,11 @@ class RankedSearchResults(BaseSearchResults):
     _share_key = None
 
     def shared(self, key):
-        """These results, with their count, their matches and the ranked keys of each page
-        of them kept in the shared cache under `key` until the next change (as a search
-        engine's result cache is, until its next commit; portal.page_cache.fragment): for
-        searches whose matches are the same for everyone who asks (anonymous visitors). The
-        key must name the query, the operator and whatever else narrows the queryset."""
+        """These results, with their count, their matches and each page of them kept in the
+        shared cache under `key` until the next change (as a search engine's result cache
+        is, until its next commit; portal.page_cache.fragment): for searches whose matches
+        are the same for everyone who asks (anonymous visitors). The key must name the
+        query, the operator and whatever else narrows the queryset."""
         self._share_key = key
         return self
 
@@ -241,39 +241,38 @@ class RankedSearchResults(BaseSearchResults):
             return []
         # The count (capped, cheap) says when the tiers so far hold every match: a later
         # tier that would be empty can cost a scan of its whole candidate set.
-        total = self.count()
-        ranked = self._ranked(tree, pinyin, min(stop, total))
-        if not ranked:
-            return []
-        found = {obj.pk: obj for obj in queryset.filter(pk__in=[pk for pk, _ in ranked])}
-        results = []
-        for pk, score in ranked:
-            obj = found.get(pk)
-            if obj is None:
-                continue
-            if self._score_field:
-                setattr(obj, self._score_field, abs(score) if score is not None else None)
-            results.append(obj)
-        return results
+        stop = min(stop, self.count())
 
-    def _ranked(self, tree, pinyin, stop):
-        """(pk, score) of the matches from self.start to stop, best first; shared like the
-        count when the results are (see shared())."""
-
-        def rank():
-            ranked = []
-            for tier in self.query_compiler.tiers(tree):
-                if len(ranked) >= stop:
-                    break
-                ranked += self._tier(tier, tree, pinyin, stop - len(ranked))
-            return ranked[self.start : stop]
+        def fetch():
+            ranked = self._ranked(tree, pinyin, stop)
+            if not ranked:
+                return []
+            found = {obj.pk: obj for obj in queryset.filter(pk__in=[pk for pk, _ in ranked])}
+            results = []
+            for pk, score in ranked:
+                obj = found.get(pk)
+                if obj is None:
+                    continue
+                if self._score_field:
+                    setattr(obj, self._score_field, abs(score) if score is not None else None)
+                results.append(obj)
+            return results
 
         if self._share_key is None:
-            return rank()
+            return fetch()
         from portal.page_cache import fragment
 
         digest = hashlib.sha1(self._share_key.encode()).hexdigest()
-        return fragment(f"search-ranked:{digest}:{self.start}:{stop}", rank)
+        return fragment(f"search-results:{digest}:{self.start}:{stop}", fetch)
+
+    def _ranked(self, tree, pinyin, stop):
+        """(pk, score) of the matches from self.start to stop, best first."""
+        ranked = []
+        for tier in self.query_compiler.tiers(tree):
+            if len(ranked) >= stop:
+                break
+            ranked += self._tier(tier, tree, pinyin, stop - len(ranked))
+        return ranked[self.start : stop]
 
     def _do_count(self):
         """The number of matches, counted up to COUNT_LIMIT: past that, pages and counts
