@@ -74,9 +74,12 @@ def purge(**kwargs):
 # generation's values never change, so a copy here is as good as the shared one for as long
 # as the generation is current (which every request reads afresh). A page asks for a dozen
 # fragments; from here they cost no Redis round trip and no unpickling. Values are shared
-# by the worker's threads: callers must not change them.
+# by the worker's threads: callers must not change them. The bound keeps a worker's copy
+# small (the largest entries, a search's thousand matching keys or a page of its results,
+# are some 40 KB: 20 MB at most); when it is reached the retired generations go first,
+# then everything, to be read again from the shared cache.
 _local = {}
-LOCAL_FRAGMENTS = 2000
+LOCAL_FRAGMENTS = 500
 
 
 def _remember(key, value):
