@@ -140,7 +140,8 @@ class ResourcePage(LibraryPage):
     ]
 
     template = "pages/resource_page.html"
-    detail_related = (
+    # The reference lists a resource names: its page and its card show them all.
+    REFERENCES = (
         "resource_type",
         "stage",
         "subject",
@@ -149,6 +150,7 @@ class ResourcePage(LibraryPage):
         "school",
         "level",
     )
+    detail_related = REFERENCES
     parent_page_types = ["content.ResourceIndexPage", "content.WorkshopPage"]
     subpage_types = []
 
@@ -156,18 +158,7 @@ class ResourcePage(LibraryPage):
         verbose_name = _("教学资源")
         verbose_name_plural = _("教学资源")
 
-    CARD_FIELDS = (
-        "title",
-        "url_path",
-        "summary",
-        "resource_type",
-        "stage",
-        "subject",
-        "grade",
-        "textbook_edition",
-        "school",
-        "level",
-    )
+    CARD_FIELDS = ("title", "url_path", "summary", *REFERENCES)
 
     @classmethod
     def newest_first(cls):
