@@ -106,7 +106,8 @@ def _matching(results, base):
 
 
 def _shared(results, key):
-    """The results with their count shared under `key` (no key: their own)."""
+    """The results with their count, matches and pages shared under `key` (no key: their
+    own; Elasticsearch's results are never shared)."""
     return results.shared(key) if key and hasattr(results, "shared") else results
 
 

@@ -172,7 +172,7 @@ class RankedSearchResults(BaseSearchResults):
             # Looked up by primary key: joined to the search's SQL instead, PostgreSQL
             # scanned every page with its type tables to keep the few hundred that match.
             return queryset.filter(pk__in=self._matched_pks)
-        kind, sql, params = self._matched_sql()
+        _kind, sql, params = self._matched_sql()
         return queryset.filter(pk__in=RawSQL(f"SELECT m._search_pk FROM ({sql}) m", params))
 
     def _fetch(self, sql, params):
@@ -212,11 +212,8 @@ class RankedSearchResults(BaseSearchResults):
 
     def count(self):
         if self._count_cache is None and self._share_key is not None:
-            from portal.page_cache import fragment
-
-            digest = hashlib.sha1(self._share_key.encode()).hexdigest()
-            self._count_cache, self._matched_pks = fragment(
-                f"search-matches:{digest}", lambda: (self._do_count(), self._matched_pks)
+            self._count_cache, self._matched_pks = self._shared_value(
+                "search-matches", lambda: (self._do_count(), self._matched_pks)
             )
         if self._count_cache is None:
             self._count_cache = self._do_count()
@@ -260,10 +257,14 @@ class RankedSearchResults(BaseSearchResults):
 
         if self._share_key is None:
             return fetch()
+        return self._shared_value(f"search-results:{self.start}:{stop}", fetch)
+
+    def _shared_value(self, name, build):
+        """`build()`, kept in the shared cache under this search's share key."""
         from portal.page_cache import fragment
 
         digest = hashlib.sha1(self._share_key.encode()).hexdigest()
-        return fragment(f"search-results:{digest}:{self.start}:{stop}", fetch)
+        return fragment(f"{name}:{digest}", build)
 
     def _ranked(self, tree, pinyin, stop):
         """(pk, score) of the matches from self.start to stop, best first."""
