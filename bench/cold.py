@@ -2,7 +2,7 @@
 just been published, so nothing shared is cached (site, menu, reference lists, counts,
 facets, 成效 figures, search matches): the worst case of a page-cache miss."""
 
-from portal.page_cache import purge
+from caching import purge
 
 
 class NewGenerationEveryRequest:

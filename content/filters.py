@@ -13,15 +13,15 @@ from django.db.models.functions import ExtractYear
 from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
+from caching import fragment
+from caching.shared import reference_list
 from content.references import with_references
-from portal.page_cache import fragment
-from portal.shared_cache import reference_list
 
 
 class Facet:
     """A foreign key to a taxonomy list (slug, name, sort_order), filtered by slug.
 
-    Slugs and names come from the cached lists (portal.shared_cache.reference_list), so the
+    Slugs and names come from the cached lists (caching.shared.reference_list), so the
     filter and the counts read the page's own column, without joining the list's table."""
 
     def __init__(self, param, label, field):
@@ -90,7 +90,7 @@ class FacetedListing:
         self.queryset, self.facets, self.params, self.per_page = queryset, facets, params, per_page
         self.active = {f.param: params.get(f.param) for f in facets if params.get(f.param)}
         # A section listing shows the same public pages to everyone, so its counts can be
-        # shared through the cache until the next change purges it (portal.page_cache).
+        # shared through the cache until the next change purges it (caching.generations).
         self.cache_key = cache_key
 
     def _filtered(self, skip=None):

@@ -27,6 +27,7 @@ from taggit.models import Tag
 from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.search.backends import get_search_backends
 
+from caching import purge
 from content.models import (
     Grade,
     Level,
@@ -43,7 +44,6 @@ from content.models import (
 )
 from content.slugs import pinyin_slug
 from content.uploads import document_problem, too_large_message
-from portal.page_cache import purge
 from search import analysis
 from search.backends.indexing import analyse, sources
 

@@ -5,8 +5,8 @@ took to run it (measured with EXPLAIN ANALYZE at 50,000 resources)."""
 
 import functools
 
+from caching.shared import reference_list
 from content.models.taxonomy import TaxonomyItem
-from portal.shared_cache import reference_list
 
 
 @functools.cache

@@ -1,3 +1,5 @@
+import copy
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from caching import fragment
+from caching.privacy import restricted_paths
 from content.models import (
     ActivityPage,
     BasePage,
@@ -17,8 +21,6 @@ from content.models import (
     SectionIndexPage,
 )
 from content.references import with_references
-from portal.page_cache import fragment
-from portal.shared_cache import restricted_paths
 
 
 class HomePage(BasePage):
@@ -67,8 +69,11 @@ class HomePage(BasePage):
 
     def route(self, request, path_components):
         if path_components:
-            for child in self.top_pages():
-                if child.slug == path_components[0]:
+            for shared in self.top_pages():
+                if shared.slug == path_components[0]:
+                    # The cached pages are shared by every request of the process: this
+                    # request routes through its own copy, told its parent.
+                    child = copy.copy(shared)
                     child._cached_parent_obj = self
                     return child.route(request, path_components[1:])
         return super().route(request, path_components)
@@ -79,7 +84,7 @@ class HomePage(BasePage):
 
     def shared_lists(self):
         """The home page's lists, the same for every visitor until the next change: built
-        once per generation (portal.page_cache), as Plone caches its portlets on the
+        once per generation (caching.generations), as Plone caches its portlets on the
         catalogue's counter. Four listing queries were half of the home page's time.
         Schools, subjects and the like come from the cached lists (content.references)."""
         news = NewsPage.objects.live().public().defer_streamfields()

@@ -40,7 +40,7 @@ from django.utils import timezone
 import wagtail
 from wagtail.models import Page, Site
 
-from portal.page_cache import purge
+from caching import purge
 
 FORMAT = "hongsibu-portal-backup"
 FORMAT_VERSION = 1

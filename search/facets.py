@@ -14,6 +14,8 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from caching import fragment
+from caching.shared import reference_list
 from content.filters import Facet, FacetedListing
 from content.models import (
     ActivityPage,
@@ -28,8 +30,6 @@ from content.models import (
     Subject,
     WorkshopPage,
 )
-from portal.page_cache import fragment
-from portal.shared_cache import reference_list
 
 # What people search for, offered as types when there are too many results to count.
 TYPE_MODELS = [

@@ -6,9 +6,11 @@ the day) was a fifth of the search page's time. With Redis, a search adds one to
 there instead (one HINCRBY), and `flush()` moves the counts into Wagtail's QueryDailyHits:
 the publish timer runs `manage.py flush_search_hits` every few minutes, and the report
 flushes before it reads. Without Redis (development, the tests) the database is written at
-once, as before.
+once, as before, and so it is while Redis is away: a search counted then is stored at once
+rather than lost, and the report shows what it could flush.
 """
 
+import logging
 import uuid
 
 from django.core.cache import caches
@@ -20,16 +22,17 @@ from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 from wagtail.search.utils import normalise_query_string
 
 import redis
+from django_redis import get_redis_connection
+from django_redis.cache import RedisCache
 
-from portal.redis_cache import PortalRedisCache
+logger = logging.getLogger(__name__)
 
 KEY = "portal:search-hits"  # a hash: "<date>|<normalised query>" -> searches
 
 
 def _redis():
-    backend = caches["default"]
-    if isinstance(backend, PortalRedisCache):
-        return backend._cache.get_client(write=True)
+    if isinstance(caches["default"], RedisCache):
+        return get_redis_connection("default")
     return None
 
 
@@ -37,10 +40,13 @@ def count(query):
     """One more search for `query`, today."""
     today = timezone.now().date()
     client = _redis()
-    if client is None:
-        add(query, today, 1)
-    else:
-        client.hincrby(KEY, f"{today.isoformat()}|{normalise_query_string(query)}", 1)
+    if client is not None:
+        try:
+            client.hincrby(KEY, f"{today.isoformat()}|{normalise_query_string(query)}", 1)
+            return
+        except redis.RedisError:
+            pass  # Redis away (caching.failfast logs it): count it in the database
+    add(query, today, 1)
 
 
 def add(query, date, hits):
@@ -65,6 +71,8 @@ def flush():
     try:
         client.rename(KEY, taken)
     except redis.exceptions.ResponseError:  # no such key: nothing searched since the last
+        return 0
+    except redis.RedisError:  # Redis away: its counts wait there for the next flush
         return 0
     counts = {field.decode(): int(hits) for field, hits in client.hgetall(taken).items()}
     try:

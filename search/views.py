@@ -12,9 +12,10 @@ from wagtail.contrib.search_promotions.models import Query
 from wagtail.contrib.search_promotions.views.reports import SearchTermsReportView
 from wagtail.models import Page, PageViewRestriction
 
+from caching import fragment
+from caching.privacy import public
+from caching.shared import reference_list
 from content.models import School
-from portal.page_cache import fragment
-from portal.shared_cache import public, reference_list
 from search import highlight, hits
 from search.backends.ranked import RankedSearchResults
 from search.facets import SearchListing, result_date, search_facets
@@ -152,8 +153,8 @@ def search(request):
                 filtered.search(query, operator=operator),
                 anonymous and f"{operator}:{query}:{filters}",
             )
-        if sort == "relevance" and not listing.active and hasattr(ordered, "_count_cache"):
-            ordered._count_cache = matched.count()  # the same pages, already counted
+        if sort == "relevance" and not listing.active and hasattr(ordered, "with_count"):
+            ordered = ordered.with_count(matched.count())  # the same pages, already counted
         page_obj = Paginator(ordered, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         words = highlight.words_of(query)
         context.update(

@@ -17,7 +17,7 @@ from tests.test_page_cache import REDIS_URL, redis_answers
 
 REDIS_CACHE = {
     "default": {
-        "BACKEND": "portal.redis_cache.PortalRedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "portal-test",
     }

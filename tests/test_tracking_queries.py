@@ -63,7 +63,7 @@ class TrackingQueryCountTests(TestCase):
         assert few_progress == 2  # the targets, and the verified records grouped
         # Rules and their subjects; schools, subjects, aid-team members, workshops; activities,
         # forums, outputs, apprenticeships; and the private sections' paths, read once for
-        # every .public() (portal.shared_cache).
+        # every .public() (caching.privacy).
         assert few_compliance == 12
         # The thousand records did arrive: four in five are verified, half are lessons.
         assert progress["2023-04"].current - lessons == 396

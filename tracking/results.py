@@ -6,8 +6,8 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from caching import fragment
 from content.models import ActivityPage, RecordingPage, ResourcePage, School, WorkshopPage
-from portal.page_cache import fragment
 from tracking.charts import bar_chart, line_chart
 from tracking.dates import LocalDate
 from tracking.models import Area, EvaluationScore, OutputRecord, OutputStatus, Semester

@@ -6,10 +6,10 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
+from caching.privacy import PortalPageQuerySet, may_be_restricted
 from content.forms import PortalPageForm
 from content.slugs import pinyin_slug
 from portal.choices import ChoiceLabels
-from portal.shared_cache import PortalPageQuerySet, may_be_restricted
 
 
 class BasePage(ChoiceLabels, Page):

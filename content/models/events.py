@@ -12,6 +12,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.search import index
 
+from caching import fragment
 from content.api import label_of, name_of
 from content.blocks import BodyBlock
 from content.calendar import calendar_response
@@ -19,7 +20,6 @@ from content.filters import ChoiceFacet, Facet, FacetedIndexMixin
 from content.models.base import METADATA_BOOST, SCHOOL_NAMES, BasePage, named
 from content.models.pages import SectionIndexPage
 from content.references import with_references
-from portal.page_cache import fragment
 
 
 class ActivityType(models.TextChoices):

@@ -24,6 +24,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First: its purge receivers must run before other apps' (caching/apps.py).
+    "caching",
     "portal",
     "home",
     "content",
@@ -68,13 +70,13 @@ MIDDLEWARE = [
     "portal.csp.PortalCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before sessions, CSRF and locale: it must see the cookies and headers they add.
-    "portal.page_cache.PageCacheMiddleware",
+    "caching.middleware.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "portal.shared_cache.SharedCacheMiddleware",
+    "caching.middleware.SharedCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -133,39 +135,46 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# REDIS_URL switches the cache (and so Wagtail's rendition and settings caches) and the
-# sessions to Redis, shared by every app server; without it each process keeps its own
-# in-memory cache and sessions are kept in the database.
+# REDIS_URL puts the cache (pages, fragments, cards, and so Wagtail's settings cache) in
+# Redis, shared by every app server; without it each process keeps its own in memory.
+# Either is correct: what a page may show is decided by the generation in the database
+# (caching/generations.py), which every process reads. Production refuses the per-process
+# page cache all the same (production.py): each worker would fill its own copy.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "portal.redis_cache.PortalRedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
             "TIMEOUT": 300,
-        },
-        # Sessions have their own alias and prefix (each expires with its session), so
-        # clearing the page cache does not log everyone out.
-        "sessions": {
-            "BACKEND": "portal.redis_cache.PortalRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "portal-session",
-            "TIMEOUT": None,
+            "OPTIONS": {
+                # Redis away: a cache miss (the page is made afresh), not a 500. A dead
+                # server is given up on quickly and then skipped for a few seconds
+                # (caching/failfast.py, which logs the outage once).
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.25,
+                "SOCKET_TIMEOUT": 0.5,
+                "CONNECTION_POOL_CLASS": "caching.failfast.FailFastConnectionPool",
+            },
         },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
-    SESSION_CACHE_ALIAS = "sessions"
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False  # once per outage, by caching.failfast
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "portal",
             # Room for whole pages: at the default 300 entries, culling would keep
-            # throwing out the shared fragments and the page cache's generation.
+            # throwing out the shared fragments.
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Sessions in the database, Redis or not: a restart or an outage of Redis logs nobody out,
+# and a session ended (logged out) while Redis was away cannot come back from a stale
+# cached copy, as with cached_db. Only logged-in users have one, and reading it is one
+# query by primary key.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Wagtail finds a rendition (an image at the size a page shows it) in the "renditions" cache
 # before the database, and writes it back after each use: a page of cards with images was
@@ -179,7 +188,7 @@ CACHES["renditions"] = {
     "OPTIONS": {"MAX_ENTRIES": 5000},
 }
 
-# Whole pages for anonymous visitors (portal/page_cache.py), purged on every published
+# Whole pages for anonymous visitors (caching/middleware.py), purged on every published
 # change; the TTL only clears out entries of retired generations.
 PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1").lower() not in ("0", "false", "no")
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", "600"))
@@ -193,6 +202,12 @@ PAGE_CACHE_EXCLUDE = [
     "/api/",
     "/search/suggest/",
 ]
+
+# The site settings put on each request from the cache (caching.middleware), and the apps
+# every model of which is shown on public pages: a save or delete purges the cache
+# (caching.signals; pages purge on publish instead).
+CACHING_SITE_SETTINGS = ["portal.PortalSettings"]
+CACHING_PURGE_APPS = ["content", "home", "portal", "tracking"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY
+from .base import ALLOWED_HOSTS, CACHES, PAGE_CACHE_ENABLED, SECRET_KEY
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -16,6 +16,14 @@ if not ALLOWED_HOSTS:
     raise ImproperlyConfigured(
         "DJANGO_ALLOWED_HOSTS must list the site's host names, comma-separated "
         "(生产环境必须设置 DJANGO_ALLOWED_HOSTS)."
+    )
+if PAGE_CACHE_ENABLED and CACHES["default"]["BACKEND"].endswith(".LocMemCache"):
+    # Correct (the generation is in the database) but wasteful: every gunicorn worker would
+    # render and keep its own copy of every page, and a restart would empty them all.
+    raise ImproperlyConfigured(
+        "The page cache needs a shared cache in production: set REDIS_URL, or "
+        "PAGE_CACHE_ENABLED=0 to run without it "
+        "(生产环境的页面缓存须用共享缓存：设置 REDIS_URL，或设 PAGE_CACHE_ENABLED=0)."
     )
 
 DEBUG = False

@@ -1,9 +1,9 @@
 from django import template
 from django.template.defaultfilters import filesizeformat
 
-from portal.cards import rendered_cards
-from portal.page_cache import fragment
-from portal.shared_cache import menu_items, site_for
+from caching import fragment
+from caching.cards import rendered_cards
+from caching.shared import menu_items, site_for
 
 register = template.Library()
 
@@ -45,7 +45,7 @@ def breadcrumbs(context):
 @register.simple_tag(takes_context=True)
 def cards(context, items, template_name):
     """{% cards items "components/resource_card.html" as cards %}: [(item, card HTML)],
-    each card rendered once per generation (portal.cards)."""
+    each card rendered once per generation (caching.cards)."""
     return rendered_cards(items, template_name, context.get("request"))
 
 

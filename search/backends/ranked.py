@@ -18,6 +18,7 @@ from django.db.models.expressions import RawSQL
 from modelsearch.backends.base import BaseSearchResults, FilterFieldError
 from modelsearch.utils import get_descendants_content_types_pks
 
+from caching import fragment
 from search import analysis
 
 from .terms import All, Any, MatchesEverything, MatchesNothing, Term, Without, build, query_text
@@ -63,8 +64,6 @@ class RankedCompilerMixin:
         # count, then to rank). The answer changes only when the index does, which comes
         # with a new generation (publishing, files); an `update_index` run by hand may leave
         # a word looked for by its pieces until the next one, which finds the same pages.
-        from portal.page_cache import fragment
-
         digest = hashlib.sha1(word.encode()).hexdigest()
         return fragment(
             f"search-word:{self.queryset.db}:{digest}", lambda: bool(self.word_exists(word))
@@ -108,7 +107,7 @@ class RankedSearchResults(BaseSearchResults):
     def shared(self, key):
         """These results, with their count, their matches and each page of them kept in the
         shared cache under `key` until the next change (as a search engine's result cache
-        is, until its next commit; portal.page_cache.fragment): for searches whose matches
+        is, until its next commit; caching.fragment): for searches whose matches
         are the same for everyone who asks (anonymous visitors). The key must name the
         query, the operator and whatever else narrows the queryset."""
         self._share_key = key
@@ -210,6 +209,11 @@ class RankedSearchResults(BaseSearchResults):
         clone._share_key = self._share_key
         return clone
 
+    def with_count(self, count):
+        """These results, told their count (the same pages, counted already elsewhere)."""
+        self._count_cache = count
+        return self
+
     def count(self):
         if self._count_cache is None and self._share_key is not None:
             self._count_cache, self._matched_pks = self._shared_value(
@@ -261,8 +265,6 @@ class RankedSearchResults(BaseSearchResults):
 
     def _shared_value(self, name, build):
         """`build()`, kept in the shared cache under this search's share key."""
-        from portal.page_cache import fragment
-
         digest = hashlib.sha1(self._share_key.encode()).hexdigest()
         return fragment(f"{name}:{digest}", build)
 

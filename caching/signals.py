@@ -1,9 +1,11 @@
-"""What purges the page cache (portal.page_cache): everything a public page shows.
+"""What purges the cache (caching.purge): everything a public page shows.
 
 Pages: publish, unpublish, move, delete. Privacy: view restrictions and their groups.
-Files: documents, images and videos saved (replaced, retitled) or deleted. The site and its
-footer setting, reference data and people (snippets), search promotions, tags, and every
-tracking record, which /results/ computes from.
+Files: documents, images and videos saved (replaced, retitled) or deleted. Sites, search
+promotions and tags. Then whatever the project lists in its settings: every model of the
+apps in CACHING_PURGE_APPS (the portal's snippets, site settings, reference data, people,
+tracking records) and the models in CACHING_PURGE_MODELS, pages aside (they purge on
+publish, not on a draft's save). An app may also connect `caching.purge` to a signal itself.
 
 Not: download counts (an UPDATE, no signal), renditions made while rendering, search index
 entries, search-term hits, sessions and logs. Those are written while visitors read, and
@@ -11,6 +13,7 @@ purging on them would empty the cache as fast as it fills.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from wagtail.documents import get_document_model
@@ -20,12 +23,9 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from wagtailmedia.models import get_media_model
 
-from portal.page_cache import purge
+from caching.generations import purge
 
-# Apps whose every model (pages aside, which purge on publish, not on a draft's save) is
-# content shown on public pages.
-CONTENT_APPS = ("content", "home", "portal", "tracking")
-OTHER_MODELS = (
+GENERIC_MODELS = (
     "wagtailcore.PageViewRestriction",
     "wagtailcore.Site",
     "wagtailsearchpromotions.SearchPromotion",
@@ -44,8 +44,13 @@ def _purge_deleted_page(sender, instance, **kwargs):
 
 
 def models_shown_on_pages():
-    models = [m for name in CONTENT_APPS for m in apps.get_app_config(name).get_models()]
-    models += [apps.get_model(label) for label in OTHER_MODELS]
+    models = [
+        m
+        for name in getattr(settings, "CACHING_PURGE_APPS", ())
+        for m in apps.get_app_config(name).get_models()
+    ]
+    labels = [*GENERIC_MODELS, *getattr(settings, "CACHING_PURGE_MODELS", ())]
+    models += [apps.get_model(label) for label in labels]
     models += [get_document_model(), get_image_model(), get_media_model()]
     return [m for m in dict.fromkeys(models) if not issubclass(m, Page)]
 

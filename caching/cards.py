@@ -4,7 +4,7 @@ The same resource's card shows in its section under every filter and page number
 home page, in its workshop and in collections; rendering 20 cards was half of a listing's
 time. A card shows only its page's own public facts and names from the reference lists,
 nothing about the visitor, and every change that could alter one starts a new generation
-(portal.page_cache), so a card kept under the generation is the card as it would be
+(caching.generations), so a card kept under the generation is the card as it would be
 rendered now. Which cards a visitor sees is still decided by the listing's query.
 """
 
@@ -13,8 +13,8 @@ from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from portal.page_cache import generation
-from portal.shared_cache import site_for
+from caching.generations import generation
+from caching.shared import site_for
 
 
 def rendered_cards(items, template_name, request):

@@ -1,0 +1,110 @@
+"""The full-page cache for anonymous visitors, and the middleware that puts the shared site
+and its settings on each request.
+
+Pages are kept under the current generation (caching.generations), so a change anywhere
+retires them all at once; see that module for why a generation rather than purging by URL.
+"""
+
+import hashlib
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.module_loading import import_string
+
+from caching.generations import generation, request_scope
+from caching.shared import site_setting
+
+HEADER = "X-Page-Cache"
+# A request carrying one of these may see something made for it alone (a logged-in user's
+# name, a password-protected page they unlocked, a flash message): it neither gets nor
+# leaves a cached page.
+PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+UNCACHEABLE_CONTROL = ("private", "no-cache", "no-store")
+
+
+def excluded(path):
+    return path.startswith(tuple(settings.PAGE_CACHE_EXCLUDE))
+
+
+def _may_use(request):
+    return (
+        settings.PAGE_CACHE_ENABLED
+        and request.method in ("GET", "HEAD")
+        and not any(name in request.COOKIES for name in PRIVATE_COOKIES)
+        and "HTTP_AUTHORIZATION" not in request.META
+        and not excluded(request.path)
+    )
+
+
+def _may_store(request, response):
+    if request.method != "GET" or response.status_code != 200 or response.streaming:
+        return False
+    if response.cookies:  # a CSRF token, a session: made for this visitor alone
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in UNCACHEABLE_CONTROL):
+        return False
+    vary = response.get("Vary", "").lower()
+    return not ("cookie" in vary and request.COOKIES)
+
+
+def _key(request):
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(url.encode()).hexdigest()
+    return f"page:{generation()}:{digest}"
+
+
+class PageCacheMiddleware:
+    """Serves and stores whole pages for anonymous visitors. It sits before the session,
+    CSRF and locale middleware, so it sees the cookies and headers they add to a response.
+
+    A view that must do something on every visit sets `response.page_cache_on_hit` to
+    (dotted path of a function, [arguments]); a cached copy calls it when served."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with request_scope():
+            return self._respond(request)
+
+    def _respond(self, request):
+        if not _may_use(request):
+            return self.get_response(request)
+        key = _key(request)
+        entry = cache.get(key)
+        if entry is not None:
+            content, headers, on_hit = entry
+            if on_hit:  # what the view does on every visit, such as counting a search
+                path, args = on_hit
+                import_string(path)(*args)
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            response[HEADER] = "hit"
+            return response
+        response = self.get_response(request)
+        if _may_store(request, response):
+            headers = [(n, v) for n, v in response.items() if n != HEADER]
+            on_hit = getattr(response, "page_cache_on_hit", None)
+            cache.set(key, (response.content, headers, on_hit), settings.PAGE_CACHE_TIMEOUT)
+            response[HEADER] = "miss"
+        return response
+
+
+class SharedCacheMiddleware:
+    """Puts the cached site and its settings (CACHING_SITE_SETTINGS, e.g. the footer's) on
+    each page request, where Wagtail's routing and the settings context processor look for
+    them before querying."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.models = [apps.get_model(label) for label in settings.CACHING_SITE_SETTINGS]
+
+    def __call__(self, request):
+        if not excluded(request.path):
+            for model in self.models:
+                site_setting(model, request)
+        return self.get_response(request)

@@ -1,0 +1,69 @@
+"""What every page asks the database for, kept in the cache between requests: the site, its
+settings (the footer's), the main menu and the reference lists. Each is keyed by the
+generation (caching.fragment), so the signals that purge cached pages purge these too.
+"""
+
+import copy
+
+from wagtail.models import Page, Site
+
+from caching.generations import fragment
+from caching.privacy import public
+
+
+def site_for(request):
+    """Site.find_for_request without its query once per generation: Wagtail reads
+    request._wagtail_site first. The root page travels with the site, so routing starts
+    without a query too."""
+    if not hasattr(request, "_wagtail_site"):
+        key = f"site:{request.get_host()}:{request.get_port()}"
+
+        def build():
+            site = Site.find_for_request(request)
+            if site is not None:
+                site.root_page.specific  # noqa: B018  (cached on the instance, pickled with it)
+            return site
+
+        request._wagtail_site = fragment(key, build)
+    return request._wagtail_site
+
+
+def site_setting(model, request):
+    """A site setting (the footer's PortalSettings) for the request, from the cache."""
+    attr = model.get_cache_attr_name()
+    if not hasattr(request, attr):
+        site = site_for(request)
+        if site is None:
+            return model.for_request(request)
+        shared = fragment(
+            f"setting:{model._meta.label_lower}:{site.pk}", lambda: model.for_site(site)
+        )
+        value = copy.copy(shared)  # it is given this request; the shared one is read-only
+        value._request = request
+        setattr(request, attr, value)
+    return getattr(request, attr)
+
+
+def menu_items(request):
+    """The home page and the live, public sections shown in the menu, as plain data."""
+    site = site_for(request)
+    if site is None:
+        return None, []
+
+    def build():
+        root = site.root_page
+        children = public(Page.objects.child_of(root).live().in_menu())
+        items = [
+            {"title": p.title, "url": p.get_url(request), "url_path": p.url_path} for p in children
+        ]
+        return {"url": root.get_url(request), "url_path": root.url_path}, items
+
+    return fragment(f"menu:{site.pk}", build)
+
+
+def reference_list(model):
+    """Every row of a small reference list (schools, subjects, levels), in display order."""
+    return fragment(
+        f"reference:{model._meta.label_lower}",
+        lambda: list(model.objects.order_by("sort_order", "name")),
+    )
