@@ -5,6 +5,6 @@ The bottom layer: it imports no app of the project. Apps call `fragment`, `purge
 `generation`; the page cache, the purge signals and the privacy lists live in its modules.
 """
 
-from caching.generations import fragment, generation, purge, request_scope
+from caching.generations import clear, fragment, generation, purge, request_scope
 
-__all__ = ["fragment", "generation", "purge", "request_scope"]
+__all__ = ["clear", "fragment", "generation", "purge", "request_scope"]

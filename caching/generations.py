@@ -120,3 +120,11 @@ def fragment(name, build, timeout=None):
         cache.set(key, value, timeout or settings.PAGE_CACHE_TIMEOUT)
     _remember(key, value)
     return value
+
+
+def clear():
+    """Empty the shared cache and this process's copies of fragments: what a test starts
+    from (its database, and so the generation, is rolled back to where an earlier test
+    built fragments from its own data)."""
+    cache.clear()
+    _local.clear()

@@ -5,6 +5,7 @@ from django.db import connection
 
 import pytest
 
+import caching
 from content.demo.loader import DemoLoader
 
 
@@ -16,10 +17,8 @@ def pytest_report_header(config):
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: a page or fragment cached by an earlier test
-    would outlive the rollback of that test's database."""
-    from django.core.cache import cache
-
-    cache.clear()
+    would outlive the rollback of that test's database (and of the generation in it)."""
+    caching.clear()
 
 
 @pytest.fixture
