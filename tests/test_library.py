@@ -2,7 +2,6 @@
 
 import re
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import TestCase
@@ -13,6 +12,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 import pytest
 
+import caching
 from content.demo.loader import DemoLoader
 from content.models import (
     LessonStudyPage,
@@ -251,7 +251,7 @@ class ListingQueryCountTests(TestCase):
 
     def test_resource_list_costs_the_same_with_every_card_to_render(self):
         def cold(params):
-            cache.clear()  # a new generation: every card is rendered again
+            caching.purge()  # a new generation: every card is rendered again
             with CaptureQueriesContext(connection) as queries:
                 assert self.client.get("/resources/", params).status_code == 200
             return len(queries)
