@@ -62,6 +62,7 @@ EXCLUDED = {
     "axes.accessattemptexpiration": "登录失败计数（30 分钟锁定）",
     "axes.accesslog": "登录日志",
     "axes.accessfailurelog": "登录失败日志",
+    "caching.generation": "缓存代数：恢复后从当前时间重新开始",
 }
 NATURAL_KEYS = (ContentType, Permission)
 
