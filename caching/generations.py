@@ -22,6 +22,7 @@ import time
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connections, router
 from django.db.models import BigIntegerField, F, Value
 from django.db.models.functions import Greatest
 
@@ -32,7 +33,8 @@ _request_generation = contextvars.ContextVar("caching_generation", default=None)
 
 def _counter():
     # Looked up when called: this module is imported with the package, before models load.
-    return apps.get_model("caching", "Generation").objects.filter(pk=1)
+    model = apps.get_model("caching", "Generation")
+    return model.objects.using(router.db_for_write(model)).filter(pk=1)
 
 
 def _start():
@@ -40,13 +42,21 @@ def _start():
     clock, never from a fixed number: entries made under an old generation with the same
     number could still be in a shared cache, and would be served again."""
     model = apps.get_model("caching", "Generation")
-    row, _created = model.objects.get_or_create(pk=1, defaults={"n": time.time_ns()})
+    rows = model.objects.using(router.db_for_write(model))
+    row, _created = rows.get_or_create(pk=1, defaults={"n": time.time_ns()})
     return row.n
 
 
 def _read():
-    value = _counter().values_list("n", flat=True).first()
-    return _start() if value is None else value
+    """One SQL statement, without the ORM: its query building cost ten times the query
+    (bench/cache_costs.py). From the database written to, never a replica that may lag."""
+    model = apps.get_model("caching", "Generation")
+    connection = connections[router.db_for_write(model)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT n FROM {table} WHERE id = %s", [1])
+        row = cursor.fetchone()
+    return _start() if row is None else row[0]
 
 
 def generation():

@@ -251,7 +251,7 @@ class ListingQueryCountTests(TestCase):
 
     def test_resource_list_costs_the_same_with_every_card_to_render(self):
         def cold(params):
-            caching.purge()  # a new generation: every card is rendered again
+            caching.clear()  # every card is rendered again
             with CaptureQueriesContext(connection) as queries:
                 assert self.client.get("/resources/", params).status_code == 200
             return len(queries)
