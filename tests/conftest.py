@@ -5,7 +5,7 @@ from django.db import connection
 
 import pytest
 
-from content.demo.loader import DemoLoader
+from portal.setup.demo import DemoLoader
 
 
 def pytest_report_header(config):

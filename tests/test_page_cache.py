@@ -15,11 +15,11 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
-from content.demo.loader import DemoLoader
 from content.importing import ResourceImporter
 from content.models import NewsPage, StandardPage
 from portal.models import PortalSettings
 from portal.page_cache import PageCacheMiddleware
+from portal.setup.demo import DemoLoader
 from tests.factories import make_document, make_resource
 from tracking.models import OutputRecord
 

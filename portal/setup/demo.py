@@ -16,6 +16,7 @@ from wagtail.models import Page, Site
 from content import models as content_models
 from content.demo import library, programme, reference, site_pages
 from content.demo.media import docx_file, poster_file
+from content.groups import TEACHERS
 from content.models import (
     ActivityIndexPage,
     ActivityPage,
@@ -49,9 +50,9 @@ from content.models import (
     WorkshopIndexPage,
     WorkshopPage,
 )
-from content.roles import TEACHERS, RoleSetup
 from home.models import HomePage, KeyFigure
 from portal.models import PortalSettings
+from portal.setup.roles import RoleSetup
 from tracking import demo as tracking_demo
 
 
@@ -88,6 +89,12 @@ class DemoLoader:
     def load_roles(self):
         for change in RoleSetup().run():
             self._count(change.split(" ")[0], True)
+
+    def refresh_roles(self):
+        """Groups made or corrected without counting; for data builders that need a group
+        before the loader's own role step (they cannot import the set-up, which is above
+        them)."""
+        RoleSetup().run()
 
     # Reference data -----------------------------------------------------------------
 
