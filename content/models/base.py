@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -7,12 +8,12 @@ from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
 from content.forms import PortalPageForm
+from content.references import reference_fields, with_references
 from content.slugs import pinyin_slug
-from portal.choices import ChoiceLabels
 from portal.shared_cache import PortalPageQuerySet, may_be_restricted
 
 
-class BasePage(ChoiceLabels, Page):
+class BasePage(Page):
     """Every page of the portal: listing and sharing fields, and pinyin slugs."""
 
     listing_summary = models.CharField(
@@ -73,10 +74,6 @@ class BasePage(ChoiceLabels, Page):
         # key the template shows).
         models = self.specific_class.allowed_subpage_models() if path_components else []
         if models:
-            from django.contrib.contenttypes.models import ContentType
-
-            from content.references import reference_fields, with_references
-
             slug = path_components[0]
             if len(models) == 1:
                 model = models[0]
