@@ -43,9 +43,10 @@ serve: $(STAMP) ## Serve without migrating or loading anything
 test: lint check check-deploy ## Run everything CI runs: lint, checks, tests on SQLite and PostgreSQL
 	$(MAKE) --no-print-directory --output-sync=target -j2 pytest pytest-postgres
 
-lint: $(STAMP) ## ruff: lint and formatting
+lint: $(STAMP) ## ruff: lint and formatting; import-linter: the apps' layers, no import cycles
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## ruff: fix what can be fixed and format
 	$(BIN)/ruff check --fix .

@@ -17,12 +17,42 @@ import time
 import uuid
 from pathlib import Path
 
+import django
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+# A script: Django is set up before the portal's models can be imported.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from modelsearch.backends import get_search_backends  # noqa: E402
 
 from corpus import ACTIVITIES, SCHOOLS, SENTENCES, SUBJECT_TOPICS, TAGS  # noqa: E402
 from generate_resources import rows_file  # noqa: E402
+
+from content.bulk import ChildPages  # noqa: E402
+from content.models import (  # noqa: E402
+    ActivityIndexPage,
+    ActivityPage,
+    Grade,
+    NewsIndexPage,
+    NewsPage,
+    Person,
+    RecordingIndexPage,
+    RecordingPage,
+    School,
+    Subject,
+)
+from content.models.events import ActivityType  # noqa: E402
+from content.models.news import NewsCategory  # noqa: E402
+from content.models.recordings import RecordingKind  # noqa: E402
+from portal.setup.demo import DemoLoader  # noqa: E402
+from search.backends.indexing import rows_for  # noqa: E402
 
 BATCH = 500
 LOCATIONS = [
@@ -49,75 +79,34 @@ def paragraphs(rng, fill, n):
 
 
 def bulk_children(parent, model, items):
-    """Live pages of `model` under `parent`, from dicts of the model's own fields."""
-    from django.contrib.contenttypes.models import ContentType
-    from django.db import connection
-    from django.utils import timezone
-
-    from wagtail.models import Page
-
-    depth = parent.depth + 1
-    siblings = Page.objects.filter(path__startswith=parent.path, depth=depth)
-    last = siblings.order_by("-path").first()
-    step = Page._str2int(last.path[-Page.steplen :]) if last else 0
-    content_type = ContentType.objects.get_for_model(model)
+    """Live pages of `model` under `parent`, from dicts of the model's own fields (with the
+    page's title and, optionally, its publication date)."""
+    children = ChildPages(parent, model)
     now = timezone.now()
     created = []
     for start in range(0, len(items), BATCH):
-        pages, batch = [], items[start : start + BATCH]
-        for item in batch:
-            step += 1
-            slug = f"{model._meta.model_name}-{step}"
-            pages.append(
-                Page(
-                    title=item["title"],
-                    draft_title=item["title"],
-                    slug=slug,
-                    path=Page._get_path(parent.path, depth, step),
-                    depth=depth,
-                    numchild=0,
-                    url_path=f"{parent.url_path}{slug}/",
-                    content_type=content_type,
-                    live=True,
-                    has_unpublished_changes=False,
-                    first_published_at=item.pop("published", now),
-                    last_published_at=now,
-                    locale_id=parent.locale_id,
-                    translation_key=uuid.uuid4(),
-                )
+        batch = items[start : start + BATCH]
+        pages = [
+            children.new(
+                f"{model._meta.model_name}-{start + n}",
+                title=item.pop("title"),
+                first_published_at=item.pop("published", now),
+                last_published_at=now,
             )
-        Page.objects.bulk_create(pages)
-        objs = []
-        for page, item in zip(pages, batch, strict=True):
-            fields = {k: v for k, v in item.items() if k != "title"}
-            obj = model(page_ptr=page, **fields)
-            for f in Page._meta.concrete_fields:
-                setattr(obj, f.attname, getattr(page, f.attname))
-            objs.append(obj)
-        model._base_manager._insert(
-            objs, fields=model._meta.local_concrete_fields, using=connection.alias
-        )
-        created.extend(objs)
-    Page.objects.filter(pk=parent.pk).update(
-        numchild=Page.objects.filter(path__startswith=parent.path, depth=depth).count()
-    )
+            for n, item in enumerate(batch, start=1)
+        ]
+        created.extend(children.create(pages, batch))
+    children.finish()
     return created
 
 
 def index(model, objs):
-    from modelsearch.backends import get_search_backends
-
-    from search.backends.indexing import rows_for
-
     rows = rows_for(objs)
     for backend in get_search_backends(with_auto_update=True):
         backend.get_index_for_model(model).add_rows(model, rows)
 
 
 def recordings(rng, count):
-    from content.models import Grade, Person, RecordingIndexPage, RecordingPage, School, Subject
-    from content.models.recordings import RecordingKind
-
     schools = {s.name: s for s in School.objects.all()}
     subjects = {s.name: s for s in Subject.objects.all()}
     grades = list(Grade.objects.all())
@@ -157,9 +146,6 @@ def recordings(rng, count):
 
 
 def news(rng, count):
-    from content.models import NewsIndexPage, NewsPage
-    from content.models.news import NewsCategory
-
     items = []
     for n in range(1, count + 1):
         subject = rng.choice(list(SUBJECT_TOPICS))
@@ -189,11 +175,6 @@ def news(rng, count):
 
 
 def activities(rng, count):
-    from django.utils import timezone
-
-    from content.models import ActivityIndexPage, ActivityPage, School, Subject
-    from content.models.events import ActivityType
-
     schools = list(School.objects.all())
     subjects = list(Subject.objects.all())
     tz = timezone.get_current_timezone()
@@ -233,14 +214,6 @@ def activities(rng, count):
 
 
 def build(resources=50_000, recordings_n=2_000, news_n=500, activities_n=5_000):
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection, transaction
-
-    from content.demo.loader import DemoLoader
-
     figures = {}
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -272,7 +245,6 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--resources", type=int, default=50_000)
     args = parser.parse_args()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
     figures = build(args.resources)
     print(", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
 

@@ -97,6 +97,8 @@ def run_one(database, rows, reuse=False):
 
     if not reuse:
         fresh_database(DATABASES[database])
+    # The settings are chosen per run (database, backend), so the portal's modules are
+    # imported below, once Django is set up with them.
     import django
 
     django.setup()
@@ -107,7 +109,7 @@ def run_one(database, rows, reuse=False):
     import_seconds = 0.0
     if not reuse:
         call_command("migrate", verbosity=0)
-        from content.demo.loader import DemoLoader
+        from portal.setup.demo import DemoLoader
 
         DemoLoader(library=False).run()
         from generate_resources import rows_file

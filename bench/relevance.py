@@ -181,13 +181,15 @@ def run_one(database, backend):
     os.environ["BENCH_SEARCH_BACKEND"] = BACKENDS[backend]
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     fresh_database(DATABASES[database])
+    # The settings are chosen per run (database, backend), so the portal's modules are
+    # imported below, once Django is set up with them.
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from content.demo.loader import DemoLoader
+    from portal.setup.demo import DemoLoader
 
     DemoLoader(library=False).run()
     rows = corpus()

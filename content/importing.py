@@ -2,14 +2,13 @@
 
 Every row is read and checked before anything is written; one bad row means nothing is
 imported. Pages are then written in bulk (page rows, resource rows, revisions, tags) rather
-than one `add_child` at a time, which took about 8 minutes for 50,000 rows, and indexed in
-batches through the search backend.
+than one `add_child` at a time, which took about 8 minutes for 50,000 rows (content.bulk).
+Indexing them is the search app's (search.bulk.BatchIndexer); `manage.py import_resources`
+(portal/management/commands/) drives both.
 """
 
 import csv
 import json
-import multiprocessing
-import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,16 +17,16 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
 from modelcluster.models import get_serializable_data_for_fields
 from taggit.models import Tag
 from wagtail.models import Page, PageLogEntry, Revision
-from wagtail.search.backends import get_search_backends
 
 from caching import purge
+from content.bulk import ChildPages, set_revisions
 from content.models import (
     Grade,
     Level,
@@ -44,8 +43,6 @@ from content.models import (
 )
 from content.slugs import pinyin_slug
 from content.uploads import document_problem, too_large_message
-from search import analysis
-from search.backends.indexing import analyse, sources
 
 REQUIRED_COLUMNS = ("title", "summary", "body", "subject", "grade", "school", "resource_type")
 OPTIONAL_COLUMNS = ("stage", "textbook_edition", "level", "tags", "file")
@@ -278,46 +275,23 @@ class ResourceImporter:
         parent = self._parent()
         self._materialise_new_terms(rows)
         now = timezone.now()
-        content_type = ContentType.objects.get_for_model(ResourcePage)
-        depth = parent.depth + 1
-        siblings = Page.objects.filter(path__startswith=parent.path, depth=depth)
-        taken = set(siblings.values_list("slug", flat=True))
-        last = siblings.order_by("-path").first()
-        step = Page._str2int(last.path[-Page.steplen :]) if last else 0
+        children = ChildPages(parent, ResourcePage)
+        taken = set(children.siblings().values_list("slug", flat=True))
         created = []
         total = len(rows)
         for start in range(0, total, BATCH):
             batch = rows[start : start + BATCH]
-            pages = []
-            for row in batch:
-                step += 1
-                slug = self._slug(row.title, taken)
-                pages.append(
-                    Page(
-                        title=row.title,
-                        draft_title=row.title,
-                        slug=slug,
-                        path=Page._get_path(parent.path, depth, step),
-                        depth=depth,
-                        numchild=0,
-                        url_path=f"{parent.url_path}{slug}/",
-                        content_type=content_type,
-                        live=True,
-                        has_unpublished_changes=False,
-                        first_published_at=now,
-                        last_published_at=now,
-                        latest_revision_created_at=now,
-                        locale_id=parent.locale_id,
-                        translation_key=uuid.uuid4(),
-                    )
+            pages = [
+                children.new(
+                    self._slug(row.title, taken),
+                    title=row.title,
+                    first_published_at=now,
+                    last_published_at=now,
+                    latest_revision_created_at=now,
                 )
-            Page.objects.bulk_create(pages)
-            resources = [self._resource(page, row) for page, row in zip(pages, batch, strict=True)]
-            ResourcePage._base_manager._insert(
-                resources,
-                fields=ResourcePage._meta.local_concrete_fields,
-                using=connection.alias,
-            )
+                for row in batch
+            ]
+            resources = children.create(pages, [self._resource(row) for row in batch])
             self._tags(resources, batch)
             self._attachments(resources, batch)
             self._revisions(resources, pages, now)
@@ -325,9 +299,7 @@ class ResourceImporter:
             if on_batch:
                 on_batch(resources)
             self.progress(min(start + BATCH, total), total)
-        # Not parent.get_children(): treebeard answers "none" for a parent it thinks is a leaf.
-        children = Page.objects.filter(path__startswith=parent.path, depth=depth)
-        Page.objects.filter(pk=parent.pk).update(numchild=children.count())
+        children.finish()
         purge()  # rows written in bulk send no signals: cached listings must go
         return created
 
@@ -340,7 +312,8 @@ class ResourceImporter:
         taken.add(slug)
         return slug
 
-    def _resource(self, page, row):
+    def _resource(self, row):
+        """The resource's own fields for a row."""
         refs = row.refs
         grade = refs["grade"]
         stage = refs["stage"] or (grade.stage if grade else None)
@@ -349,24 +322,19 @@ class ResourceImporter:
             for p in row.body.splitlines()
             if p.strip()
         ]
-        resource = ResourcePage(
-            page_ptr=page,
-            summary=row.summary,
-            listing_summary="",
-            resource_type=refs["resource_type"],
-            stage=stage,
-            subject=refs["subject"],
-            grade=grade,
-            textbook_edition=refs["textbook_edition"],
-            school=refs["school"],
-            level=refs["level"],
-            chapter="",
-            body=body,
-        )
-        # The parent's fields, so the object is whole for indexing and revisions.
-        for f in Page._meta.concrete_fields:
-            setattr(resource, f.attname, getattr(page, f.attname))
-        return resource
+        return {
+            "summary": row.summary,
+            "listing_summary": "",
+            "resource_type": refs["resource_type"],
+            "stage": stage,
+            "subject": refs["subject"],
+            "grade": grade,
+            "textbook_edition": refs["textbook_edition"],
+            "school": refs["school"],
+            "level": refs["level"],
+            "chapter": "",
+            "body": body,
+        }
 
     def _tags(self, resources, rows):
         names = {t for row in rows for t in row.tags}
@@ -441,67 +409,4 @@ class ResourceImporter:
                 for resource, revision in zip(resources, revisions, strict=True)
             ]
         )
-        # One UPDATE per batch: bulk_update's CASE over 500 ids is quadratic on SQLite.
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                "UPDATE wagtailcore_page SET latest_revision_id = %s, live_revision_id = %s "
-                "WHERE id = %s",
-                [(r.pk, r.pk, p.pk) for p, r in zip(pages, revisions, strict=True)],
-            )
-
-
-class BatchIndexer:
-    """Indexes imported pages batch by batch. Cutting text into words is the slow part, so it
-    runs in worker processes while the importer goes on writing the next batch; the rows are
-    written to the index at the end, in the same transaction as the pages."""
-
-    def __init__(self, total, progress=None):
-        self.backends = list(get_search_backends(with_auto_update=True))
-        self.progress = progress
-        self.total = total
-        self.done = 0
-        self.pending = []
-        analysis.tokenizer()  # loaded once, before the worker processes are forked
-        workers = max(1, min((os.cpu_count() or 1) - 1, 4))
-        self.pool = None
-        if total > 2000:
-            self.pool = multiprocessing.get_context("fork").Pool(workers)
-
-    def add(self, pages):
-        """Pages as the importer made them, their relations held in memory."""
-        batch_sources = [sources(page) for page in pages]
-        if self.pool is not None:
-            result = self.pool.map_async(analyse, batch_sources, chunksize=50)
-        else:
-            result = [analyse(source) for source in batch_sources]
-        self.pending.append((pages, result))
-
-    def finish(self):
-        try:
-            self._write_rows()
-            if connection.vendor == "postgresql":
-                # Fresh statistics, or the planner guesses a word's pages at a few hundred
-                # and reads thousands; autovacuum would catch up only later.
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE wagtailsearch_indexentry, wagtailcore_page")
-        finally:
-            self.close()
-
-    def _write_rows(self):
-        for pages, result in self.pending:
-            rows = result.get() if hasattr(result, "get") else result
-            for backend in self.backends:
-                index = backend.get_index_for_model(ResourcePage)
-                if hasattr(index, "add_rows"):
-                    index.add_rows(ResourcePage, rows)
-                else:
-                    backend.add_bulk(ResourcePage, pages)
-            self.done += len(rows)
-            if self.progress:
-                self.progress(self.done, self.total)
-
-    def close(self):
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
+        set_revisions(pages, revisions)

@@ -6,7 +6,11 @@ took to run it (measured with EXPLAIN ANALYZE at 50,000 resources)."""
 import functools
 
 from caching.shared import reference_list
-from content.models.taxonomy import TaxonomyItem
+
+
+class ReferenceData:
+    """A model whose rows are few and read from the cached lists (content.models.taxonomy):
+    a marker here, so that this module needs no model and the models may use it."""
 
 
 @functools.cache
@@ -14,7 +18,7 @@ def reference_fields(model):
     return [
         field
         for field in model._meta.concrete_fields
-        if field.many_to_one and issubclass(field.related_model, TaxonomyItem)
+        if field.many_to_one and issubclass(field.related_model, ReferenceData)
     ]
 
 

@@ -5,7 +5,14 @@ from wagtail.documents.models import document_served
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search.index import insert_or_update_object
 
-from content.models import ForumDocument, PortalDocument, RecordingDocument, ResourceDocument
+from content.models import (
+    ForumDocument,
+    PortalDocument,
+    RecordingDocument,
+    ResourceDocument,
+    WorkshopPage,
+)
+from content.privacy import sync_collection_privacy
 
 
 @receiver(document_served)
@@ -30,9 +37,6 @@ def mirror_section_privacy(sender, instance, **kwargs):
     """Privacy set on a workshop (or above it) reaches the workshop's 文件夹."""
     if kwargs.get("raw"):
         return  # loaded from a backup or fixture, which holds the folders' privacy too
-    from content.models import WorkshopPage
-    from content.privacy import sync_collection_privacy
-
     try:
         page = instance.page
     except Page.DoesNotExist:

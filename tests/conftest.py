@@ -6,7 +6,7 @@ from django.db import connection
 import pytest
 
 import caching
-from content.demo.loader import DemoLoader
+from portal.setup.demo import DemoLoader
 
 
 def pytest_report_header(config):

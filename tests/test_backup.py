@@ -20,9 +20,9 @@ from wagtail.models import Page, Revision
 import pytest
 from PIL import Image as PILImage
 
-from content.demo.loader import DemoLoader
 from content.models import PortalDocument, ResourcePage, School
 from portal import backup
+from portal.setup.demo import DemoLoader
 from tests.factories import make_document, make_resource, make_user
 from tracking.models import OutputRecord, OutputStatus
 

@@ -27,7 +27,7 @@ import redis
 
 import caching
 from caching import failfast
-from content.demo.loader import DemoLoader
+from portal.setup.demo import DemoLoader
 
 ROOT = Path(__file__).resolve().parent.parent
 

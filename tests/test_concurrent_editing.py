@@ -9,8 +9,8 @@ from django.urls import reverse
 from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from content.demo.loader import DemoLoader
 from content.models import StandardPage
+from portal.setup.demo import DemoLoader
 from tests.factories import make_user
 
 

@@ -15,8 +15,8 @@ from pptx import Presentation
 from pptx.util import Inches
 
 from content import extraction
-from content.demo.loader import DemoLoader
 from content.models import PortalDocument
+from portal.setup.demo import DemoLoader
 from tests.factories import make_resource
 
 

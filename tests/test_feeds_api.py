@@ -6,8 +6,8 @@ from django.test import TestCase
 
 from wagtail.models import PageViewRestriction
 
-from content.demo.loader import DemoLoader
 from content.models import NewsPage, RecordingPage, ResourcePage
+from portal.setup.demo import DemoLoader
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -13,10 +13,10 @@ from wagtail.search.models import IndexEntry
 
 import pytest
 
-from content.demo.loader import DemoLoader
 from content.importing import ResourceImporter
 from content.models import PortalDocument, ResourcePage, Subject
 from portal.backup import storage_files
+from portal.setup.demo import DemoLoader
 from tests.test_extraction import docx_bytes
 
 HEADER = (
@@ -194,3 +194,31 @@ class ImportResourcesTests(TestCase):
             ResourcePage.objects.filter(title="读后续写 学案").values_list("slug", flat=True)
         )
         self.assertEqual(len(set(slugs)), 2)
+
+    def test_the_bulk_written_tree_passes_treebeards_own_check(self):
+        # content.bulk writes the tree with treebeard's and Django's private API: after a bulk
+        # import over several batches, beside existing pages, treebeard's check must find
+        # nothing, and an editor's page added afterwards must land after the imported ones.
+        self.run_import(self.csv(rows()))
+        extra = [f"第{n}课 教案,,,数学,高一,罗山中学,教案,,,,," for n in range(1, 6)]
+        with mock.patch("content.importing.BATCH", 2):
+            self.run_import(self.csv(rows(*extra)))
+        self.assertEqual(Page.find_problems(), ([], [], [], [], []))
+        imported = ResourcePage.objects.get(title="第5课 教案")
+        parent = imported.get_parent()
+        self.assertEqual(parent.get_children().count(), ResourcePage.objects.count())
+        for page in (imported, ResourcePage.objects.get(title="第1课 教案")):
+            self.assertEqual(self.client.get(page.url).status_code, 200)
+        later = parent.add_child(
+            instance=ResourcePage(
+                title="编辑新加的教案",
+                slug="later",
+                summary="在批量导入之后由编辑添加",
+                resource_type=imported.resource_type,
+                stage=imported.stage,
+                subject=imported.subject,
+            )
+        )
+        self.assertEqual(list(parent.get_children())[-1].pk, later.pk)
+        self.assertEqual(self.client.get(later.url).status_code, 200)
+        self.assertEqual(Page.find_problems(), ([], [], [], [], []))

@@ -13,7 +13,6 @@ from wagtail.test.utils import WagtailPageTestCase
 import pytest
 
 import caching
-from content.demo.loader import DemoLoader
 from content.models import (
     LessonStudyPage,
     RecordingIndexPage,
@@ -25,6 +24,7 @@ from content.models import (
 )
 from content.video import player_url
 from home.models import HomePage
+from portal.setup.demo import DemoLoader
 from tests.factories import make_document, make_recording, make_resource
 
 

@@ -17,10 +17,10 @@ from django_redis import get_redis_connection
 from django_redis.cache import RedisCache
 
 from caching.middleware import PageCacheMiddleware
-from content.demo.loader import DemoLoader
 from content.importing import ResourceImporter
 from content.models import NewsPage, StandardPage
 from portal.models import PortalSettings
+from portal.setup.demo import DemoLoader
 from tests.factories import make_document, make_resource
 from tracking.models import OutputRecord
 

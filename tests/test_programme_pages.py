@@ -16,7 +16,6 @@ from wagtail.test.utils import WagtailPageTestCase
 import pytest
 from icalendar import Calendar
 
-from content.demo.loader import DemoLoader
 from content.models import (
     ActivityIndexPage,
     ActivityPage,
@@ -37,6 +36,7 @@ from content.models import (
     WorkshopPage,
 )
 from home.models import HomePage
+from portal.setup.demo import DemoLoader
 from tests.factories import publish
 from tests.test_library import facet, titles
 

@@ -17,7 +17,6 @@ from django.test.utils import CaptureQueriesContext, override_settings
 
 import pytest
 
-from content.demo.loader import DemoLoader
 from content.models import (
     ActivityPage,
     CollectionPage,
@@ -30,6 +29,7 @@ from content.models import (
     WorkshopPage,
 )
 from home.models import HomePage
+from portal.setup.demo import DemoLoader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate_resources import write as write_rows

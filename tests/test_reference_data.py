@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.test import TestCase
 from django.urls import reverse
 
-from content.demo.loader import DemoLoader
 from content.models import Grade, Person, School, Stage, Subject
+from portal.setup.demo import DemoLoader
 
 REFERENCE_MENU = [
     "人员",

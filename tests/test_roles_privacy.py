@@ -13,7 +13,7 @@ from wagtail.models import Page, PageViewRestriction
 
 import pytest
 
-from content.demo.loader import DemoLoader
+from content.groups import LEADS, MEMBERS, OFFICE, REVIEWERS, TEACHERS
 from content.models import (
     Person,
     PortalDocument,
@@ -24,8 +24,9 @@ from content.models import (
     Subject,
     WorkshopPage,
 )
-from content.roles import LEADS, MEMBERS, OFFICE, REVIEWERS, TEACHERS, RoleSetup
 from content.slugs import pinyin_slug
+from portal.setup.demo import DemoLoader
+from portal.setup.roles import RoleSetup
 from tests.factories import make_resource
 from tests.test_extraction import docx_bytes
 

@@ -8,8 +8,8 @@ from wagtail.models import Page, PageViewRestriction
 
 import pytest
 
-from content.demo.loader import DemoLoader
 from content.models import ResourceIndexPage, ResourcePage
+from portal.setup.demo import DemoLoader
 from tests.factories import make_resource
 
 # The probe of the issue: ordinary queries that Wagtail's stock database search missed,

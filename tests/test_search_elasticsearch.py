@@ -9,8 +9,8 @@ from django.test import TestCase
 
 import pytest
 
-from content.demo.loader import DemoLoader
 from content.models import ResourcePage
+from portal.setup.demo import DemoLoader
 from search.backends.elasticsearch import WORDS_ANALYZER, ChineseElasticsearchBackend
 from tests.factories import make_resource
 

@@ -11,7 +11,7 @@ from wagtail.contrib.search_promotions.models import Query
 
 import pytest
 
-from content.demo.loader import DemoLoader
+from portal.setup.demo import DemoLoader
 from search import hits
 from tests.test_page_cache import REDIS_URL, redis_answers
 

@@ -9,8 +9,8 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
-from content.demo.loader import DemoLoader
 from content.models import StandardPage
+from portal.setup.demo import DemoLoader
 
 ODD_QUERIES = [
     "",

@@ -6,8 +6,8 @@ from django.test import TestCase
 
 from wagtail.models import Page, PageViewRestriction, Site
 
-from content.demo.loader import DemoLoader
 from content.models import RecordingPage, ResourcePage
+from portal.setup.demo import DemoLoader
 
 
 def meta(html, prop):

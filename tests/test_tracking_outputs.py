@@ -8,8 +8,8 @@ from django.test import TestCase
 
 import pytest
 
-from content.demo.loader import DemoLoader
 from content.models import Person, WorkshopPage
+from portal.setup.demo import DemoLoader
 from tests.factories import make_user
 from tracking.models import OutputRecord, OutputStatus, Target
 from tracking.models.outputs import OutputRecordForm

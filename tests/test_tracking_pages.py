@@ -6,9 +6,9 @@ import re
 from wagtail.models import PageViewRestriction
 from wagtail.test.utils import WagtailPageTestCase
 
-from content.demo.loader import DemoLoader
 from content.models import ResourcePage, WorkshopPage
 from home.models import HomePage
+from portal.setup.demo import DemoLoader
 from tests.factories import make_user
 from tracking.models import OutputRecord, ResultsPage, Target
 

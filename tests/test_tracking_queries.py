@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 import caching
-from content.demo.loader import DemoLoader
 from content.models import Level, School
+from portal.setup.demo import DemoLoader
 from tracking.models import OutputRecord, Semester, Target
 from tracking.progress import cadence_compliance, target_progress
 

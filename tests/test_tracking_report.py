@@ -12,7 +12,7 @@ from django.test import TestCase
 import pytest
 from openpyxl import load_workbook
 
-from content.demo.loader import DemoLoader
+from portal.setup.demo import DemoLoader
 from tests.factories import make_user
 
 SHEETS = ["目标与进度", "频次要求", "措施与状态", "已核实成果", "教研活动", "赋分评价"]

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.test import TestCase
 from django.utils import timezone
 
-from content.demo.loader import DemoLoader
 from content.models import ActivityIndexPage, ActivityPage, School, Subject
+from portal.setup.demo import DemoLoader
 from tests.factories import publish
 from tracking.models import CadenceRule, Measure, OutputRecord, Semester, Target
 from tracking.progress import cadence_compliance, target_progress

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
-from content.roles import reviewer_school_ids
+from content.groups import reviewer_school_ids
 from tracking import views
 from tracking.models import (
     CadenceRule,

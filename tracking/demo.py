@@ -411,7 +411,7 @@ OUTPUTS = [
 
 
 # Accounts to try the tracking area with (`--demo-accounts` only). What they may do comes from
-# their groups (content.roles): the lead and the member by their workshop, the others named.
+# their groups (portal/setup/roles.py): the lead and the member by their workshop, the others named.
 # (username, password, name, person to link, groups)
 TRACKING_ACCOUNTS = [
     ("lead", "Hsb-lead-2026", "黄志强", "黄志强", []),
@@ -595,8 +595,6 @@ def _outputs(loader):
 
 
 def _accounts(loader):
-    from content.roles import RoleSetup
-
     User = get_user_model()
     for username, password, name, person, groups in TRACKING_ACCOUNTS:
         if User.objects.filter(username=username).exists():
@@ -608,6 +606,6 @@ def _accounts(loader):
         if linked is not None:
             linked.user = user
             linked.save(update_fields=["user"])
-        RoleSetup().run()  # the groups exist, and the lead and member join their workshop's
+        loader.refresh_roles()  # the groups exist, and the lead and member join their workshop's
         user.groups.add(*Group.objects.filter(name__in=groups))
         loader._count("账号", True)

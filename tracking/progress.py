@@ -21,17 +21,12 @@ from content.models import (
     WorkshopPage,
 )
 from tracking.dates import LocalDate, midnight
-from tracking.models import (
-    CadenceRule,
-    Comparison,
-    OutputRecord,
-    OutputStatus,
-    Period,
-    Scope,
-    Source,
-    Target,
-    TargetKind,
-)
+
+# From the model modules, not the package: the 成效 page (tracking.models.pages) renders with
+# this module, so it is imported while the package is still being loaded.
+from tracking.models.cadence import CadenceRule, Period, Scope, Source
+from tracking.models.outputs import OutputRecord, OutputStatus
+from tracking.models.targets import Comparison, Target, TargetKind
 
 # The plan took effect at the start of 2023; count targets are expected to grow evenly
 # from then to the end of their year.

@@ -10,7 +10,13 @@ from caching import fragment
 from content.models import ActivityPage, RecordingPage, ResourcePage, School, WorkshopPage
 from tracking.charts import bar_chart, line_chart
 from tracking.dates import LocalDate
-from tracking.models import Area, EvaluationScore, OutputRecord, OutputStatus, Semester
+
+# From the model modules, not the package: the 成效 page (tracking.models.pages) renders with
+# this module, so it is imported while the package is still being loaded.
+from tracking.models.outputs import OutputRecord, OutputStatus
+from tracking.models.scores import EvaluationScore
+from tracking.models.semesters import Semester
+from tracking.models.targets import Area
 from tracking.progress import Status, cadence_compliance, target_progress
 
 SCORES_PERMISSION = "tracking.view_evaluationscore"

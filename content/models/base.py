@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -8,11 +9,11 @@ from wagtail.search import index
 
 from caching.privacy import PortalPageQuerySet, may_be_restricted
 from content.forms import PortalPageForm
+from content.references import reference_fields, with_references
 from content.slugs import pinyin_slug
-from portal.choices import ChoiceLabels
 
 
-class BasePage(ChoiceLabels, Page):
+class BasePage(Page):
     """Every page of the portal: listing and sharing fields, and pinyin slugs."""
 
     listing_summary = models.CharField(
@@ -73,10 +74,6 @@ class BasePage(ChoiceLabels, Page):
         # key the template shows).
         models = self.specific_class.allowed_subpage_models() if path_components else []
         if models:
-            from django.contrib.contenttypes.models import ContentType
-
-            from content.references import reference_fields, with_references
-
             slug = path_components[0]
             if len(models) == 1:
                 model = models[0]

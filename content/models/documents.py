@@ -11,7 +11,6 @@ from wagtail.search import index
 
 from content.extraction import extract_text
 from content.uploads import document_problem
-from portal.choices import ChoiceLabels
 
 
 class PortalDocument(AbstractDocument):
@@ -55,7 +54,7 @@ class PortalDocument(AbstractDocument):
         type(self).objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)
 
 
-class AttachedDocument(ChoiceLabels, Orderable):
+class AttachedDocument(Orderable):
     """A document attached to a page, in the order the editor chose."""
 
     document = models.ForeignKey(

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from content.references import ReferenceData
 from content.slugs import pinyin_slug, unique_slug
 
 
-class TaxonomyItem(index.Indexed, models.Model):
+class TaxonomyItem(ReferenceData, index.Indexed, models.Model):
     name = models.CharField(_("名称"), max_length=100, unique=True)
     slug = models.SlugField(
         _("标识"),

@@ -4,7 +4,7 @@ on the pages most people land on: no serious or critical violations, no console 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from content.demo.loader import DemoLoader
+from portal.setup.demo import DemoLoader
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -9,8 +9,8 @@ import docx
 import openpyxl
 import pytest
 
-from content.demo.loader import DemoLoader
 from content.models import ResourcePage
+from portal.setup.demo import DemoLoader
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
+from content.groups import reviewer_school_ids
+
 
 class OutputCategory(models.TextChoices):
     QUALITY_LESSON = "quality_lesson", _("精品课")
@@ -53,8 +55,6 @@ class OutputRecordQuerySet(models.QuerySet):
         """What a user may see in the admin: reviewers everything, a workshop lead the records
         of the workshops they lead."""
         if user.has_perm("tracking.verify_outputrecord"):
-            from content.roles import reviewer_school_ids
-
             schools = reviewer_school_ids(user)
             if schools is None:
                 return self

@@ -4,6 +4,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
 from content.models import BasePage
+from tracking.results import results_context
 
 
 class ResultsPage(BasePage):
@@ -24,9 +25,6 @@ class ResultsPage(BasePage):
         verbose_name_plural = _("帮扶成效")
 
     def get_context(self, request, *args, **kwargs):
-        # Imported here: tracking.results needs the models this module is loaded with.
-        from tracking.results import results_context
-
         context = super().get_context(request, *args, **kwargs)
         context.update(results_context(request))
         return context

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from content.demo.loader import DemoLoader
+from portal.setup.demo import DemoLoader
 
 
 class Command(BaseCommand):

@@ -16,6 +16,7 @@ from wagtail.models import Page, Site
 from content import models as content_models
 from content.demo import library, programme, reference, site_pages
 from content.demo.media import docx_file, poster_file
+from content.groups import TEACHERS
 from content.models import (
     ActivityIndexPage,
     ActivityPage,
@@ -49,9 +50,9 @@ from content.models import (
     WorkshopIndexPage,
     WorkshopPage,
 )
-from content.roles import TEACHERS, RoleSetup
 from home.models import HomePage, KeyFigure
 from portal.models import PortalSettings
+from portal.setup.roles import RoleSetup
 from tracking import demo as tracking_demo
 
 
@@ -88,6 +89,12 @@ class DemoLoader:
     def load_roles(self):
         for change in RoleSetup().run():
             self._count(change.split(" ")[0], True)
+
+    def refresh_roles(self):
+        """Groups made or corrected without counting; for data builders that need a group
+        before the loader's own role step (they cannot import the set-up, which is above
+        them)."""
+        RoleSetup().run()
 
     # Reference data -----------------------------------------------------------------
 
@@ -258,32 +265,32 @@ class DemoLoader:
         lookup = self._lookups()
         people = {p.name: p for p in Person.objects.all()}
         for row in library.RESOURCES:
-            slug, title, rtype, stage, subject, grade, edition, chapter, school = row[:9]
-            authors, level, tags, published, summary = row[9:]
-            if slug in existing:
+            if row.slug in existing:
                 continue
             document = self._document(
-                slug, title, [summary, f"章节/课题：{chapter or '（专题）'}", "（演示文档）"]
+                row.slug,
+                row.title,
+                [row.summary, f"章节/课题：{row.chapter or '（专题）'}", "（演示文档）"],
             )
             page = ResourcePage(
-                title=title,
-                slug=slug,
-                resource_type=lookup[ResourceType][rtype],
-                stage=lookup[Stage][stage],
-                subject=lookup[Subject][subject],
-                grade=lookup[Grade].get(grade),
-                textbook_edition=lookup[TextbookEdition].get(edition),
-                chapter=chapter,
-                school=lookup[School][school],
-                level=lookup[Level].get(level),
-                summary=summary,
-                body=[("paragraph", f"<p>{summary}</p><p>本资源为演示数据。</p>")],
+                title=row.title,
+                slug=row.slug,
+                resource_type=lookup[ResourceType][row.resource_type],
+                stage=lookup[Stage][row.stage],
+                subject=lookup[Subject][row.subject],
+                grade=lookup[Grade].get(row.grade),
+                textbook_edition=lookup[TextbookEdition].get(row.edition),
+                chapter=row.chapter,
+                school=lookup[School][row.school],
+                level=lookup[Level].get(row.level),
+                summary=row.summary,
+                body=[("paragraph", f"<p>{row.summary}</p><p>本资源为演示数据。</p>")],
                 documents=[ResourceDocument(document=document)],
             )
-            page.authors = [people[name] for name in authors]
-            page.tags.add(*tags)
+            page.authors = [people[name] for name in row.authors]
+            page.tags.add(*row.tags)
             self._publish_child(index, page)
-            self._backdate(page, published)
+            self._backdate(page, row.published)
 
     def load_recordings(self):
         index = RecordingIndexPage.objects.first()
@@ -294,15 +301,16 @@ class DemoLoader:
         people = {p.name: p for p in Person.objects.all()}
         Image = get_image_model()
         for row in library.RECORDINGS:
-            slug, title, kind, level, teacher, school, subject, grade, day, topic = row[:10]
-            summary, colour = row[10:]
-            if slug in existing:
+            if row.slug in existing:
                 continue
-            teacher_obj = people[teacher]
+            teacher = people[row.teacher]
             poster = Image(
-                title=f"{title} 封面",
+                title=f"{row.title} 封面",
                 file=poster_file(
-                    slug, topic, f"{teacher} · {lookup[School][school].display_name}", colour
+                    row.slug,
+                    row.topic,
+                    f"{row.teacher} · {lookup[School][row.school].display_name}",
+                    row.poster_colour,
                 ),
             )
             poster.save()
@@ -310,34 +318,36 @@ class DemoLoader:
                 RecordingDocument(
                     role=role,
                     document=self._document(
-                        f"{slug}-{role}", f"{topic} {label}", [summary, f"授课教师：{teacher}"]
+                        f"{row.slug}-{role}",
+                        f"{row.topic} {label}",
+                        [row.summary, f"授课教师：{row.teacher}"],
                     ),
                 )
                 for role, label in (("design", "教学设计"), ("reflection", "教学反思"))
             ]
             page = RecordingPage(
-                title=title,
-                slug=slug,
-                kind=kind,
-                level=lookup[Level].get(level),
-                teacher=teacher_obj,
-                school=lookup[School][school],
-                subject=lookup[Subject][subject],
-                grade=lookup[Grade].get(grade),
-                lesson_date=datetime.date.fromisoformat(day),
-                topic=topic,
+                title=row.title,
+                slug=row.slug,
+                kind=row.kind,
+                level=lookup[Level].get(row.level),
+                teacher=teacher,
+                school=lookup[School][row.school],
+                subject=lookup[Subject][row.subject],
+                grade=lookup[Grade].get(row.grade),
+                lesson_date=datetime.date.fromisoformat(row.lesson_date),
+                topic=row.topic,
                 poster=poster,
-                summary=summary,
+                summary=row.summary,
                 documents=documents,
             )
             self._publish_child(index, page)
-            self._backdate(page, day)
+            self._backdate(page, row.lesson_date)
 
     # Workshops, forums, news, activities ---------------------------------------------
 
     def _new_slugs(self, model, rows):
         existing = set(model.objects.values_list("slug", flat=True))
-        return [row for row in rows if row[0] not in existing]
+        return [row for row in rows if row.slug not in existing]
 
     def _people(self):
         return {p.name: p for p in Person.objects.all()}
@@ -348,17 +358,16 @@ class DemoLoader:
             return
         schools, people = {s.slug: s for s in School.objects.all()}, self._people()
         for row in self._new_slugs(WorkshopPage, programme.WORKSHOPS):
-            slug, title, kind, school, lead, members, founded, summary, intro, goals = row
             page = WorkshopPage(
-                title=title,
-                slug=slug,
-                kind=kind,
-                school=schools[school],
-                lead=people[lead],
-                founded=datetime.date.fromisoformat(founded),
-                listing_summary=summary,
-                introduction=f"<p>{intro}</p>",
-                goals=f"<p>{goals}</p>",
+                title=row.title,
+                slug=row.slug,
+                kind=row.kind,
+                school=schools[row.school],
+                lead=people[row.lead],
+                founded=datetime.date.fromisoformat(row.founded),
+                listing_summary=row.summary,
+                introduction=f"<p>{row.introduction}</p>",
+                goals=f"<p>{row.goals}</p>",
                 apprenticeships=[
                     Apprenticeship(
                         mentor=people[mentor],
@@ -366,12 +375,12 @@ class DemoLoader:
                         start_date=datetime.date.fromisoformat(day),
                     )
                     for workshop, mentor, apprentice, day in programme.APPRENTICESHIPS
-                    if workshop == slug
+                    if workshop == row.slug
                 ],
             )
-            page.members = [people[name] for name in members]
+            page.members = [people[name] for name in row.members]
             self._publish_child(index, page)
-            self._backdate(page, founded)
+            self._backdate(page, row.founded)
 
     def load_lesson_study(self):
         data = programme.LESSON_STUDY
@@ -404,32 +413,31 @@ class DemoLoader:
         people = self._people()
         talks = {r.slug: r for r in RecordingPage.objects.filter(kind="demonstration")}
         for row in self._new_slugs(ForumSessionPage, programme.FORUMS):
-            slug, title, quarter, theme, day, place, speakers, summary, agenda = row
             page = ForumSessionPage(
-                title=title,
-                slug=slug,
-                quarter=quarter,
-                theme=theme,
-                date=datetime.date.fromisoformat(day),
-                place=place,
-                summary=summary,
-                agenda=[AgendaItem(time=t, item=item, speaker=who) for t, item, who in agenda],
+                title=row.title,
+                slug=row.slug,
+                quarter=row.quarter,
+                theme=row.theme,
+                date=datetime.date.fromisoformat(row.date),
+                place=row.place,
+                summary=row.summary,
+                agenda=[AgendaItem(time=t, item=item, speaker=who) for t, item, who in row.agenda],
                 documents=[
                     ForumDocument(
                         document=self._document(
-                            f"forum-{slug}",
-                            f"{theme} 讲稿",
-                            [summary, f"主讲：{'、'.join(speakers)}"],
+                            f"forum-{row.slug}",
+                            f"{row.theme} 讲稿",
+                            [row.summary, f"主讲：{'、'.join(row.speakers)}"],
                         )
                     )
                 ],
                 recordings=[ForumRecording(recording=talks["sfk-sanjiao-hanshu"])]
-                if slug == "2024-q2" and "sfk-sanjiao-hanshu" in talks
+                if row.slug == "2024-q2" and "sfk-sanjiao-hanshu" in talks
                 else [],
             )
-            page.speakers = [people[name] for name in speakers]
+            page.speakers = [people[name] for name in row.speakers]
             self._publish_child(index, page)
-            self._backdate(page, day)
+            self._backdate(page, row.date)
 
     def load_news(self):
         index = NewsIndexPage.objects.first()
@@ -438,21 +446,22 @@ class DemoLoader:
         Image = get_image_model()
         colours = ["#0b4f8a", "#8c1d18", "#1b6e4b", "#5b3a8c", "#a35c00", "#2f5d62"]
         for order, row in enumerate(self._new_slugs(NewsPage, programme.NEWS)):
-            slug, title, category, day, introduction, tags = row
             cover = Image(
-                title=f"{title} 配图",
-                file=poster_file(f"news-{slug}", title, day, colours[order % len(colours)]),
+                title=f"{row.title} 配图",
+                file=poster_file(
+                    f"news-{row.slug}", row.title, row.date, colours[order % len(colours)]
+                ),
             )
             cover.save()
             page = NewsPage(
-                title=title,
-                slug=slug,
-                category=category,
-                date=datetime.date.fromisoformat(day),
-                introduction=introduction,
+                title=row.title,
+                slug=row.slug,
+                category=row.category,
+                date=datetime.date.fromisoformat(row.date),
+                introduction=row.introduction,
                 cover_image=cover,
                 body=[
-                    ("paragraph", f"<p>{introduction}</p>"),
+                    ("paragraph", f"<p>{row.introduction}</p>"),
                     (
                         "quote",
                         {"text": "把“输血”与“造血”功能有机结合。", "attribution": "实施方案"},
@@ -460,9 +469,9 @@ class DemoLoader:
                     ("paragraph", "<p>（演示新闻）</p>"),
                 ],
             )
-            page.tags.add(*tags)
+            page.tags.add(*row.tags)
             self._publish_child(index, page)
-            self._backdate(page, day)
+            self._backdate(page, row.date)
 
     def load_activities(self):
         index = ActivityIndexPage.objects.first()
@@ -471,25 +480,25 @@ class DemoLoader:
         lookup = self._lookups()
         workshops = {w.slug: w for w in WorkshopPage.objects.all()}
         for row in self._new_slugs(ActivityPage, programme.ACTIVITIES):
-            slug, title, kind, day, hour, hours, location, school, subject = row[:9]
-            workshop, participants, summary = row[9:]
-            start = timezone.make_aware(datetime.datetime.fromisoformat(f"{day}T{hour:02d}:00:00"))
+            start = timezone.make_aware(
+                datetime.datetime.fromisoformat(f"{row.date}T{row.start_hour:02d}:00:00")
+            )
             page = ActivityPage(
-                title=title,
-                slug=slug,
-                activity_type=kind,
+                title=row.title,
+                slug=row.slug,
+                activity_type=row.activity_type,
                 start=start,
-                end=start + datetime.timedelta(hours=hours),
-                location=location,
-                school=lookup[School].get(school),
-                subject=lookup[Subject].get(subject),
-                workshop=workshops.get(workshop),
+                end=start + datetime.timedelta(hours=row.hours),
+                location=row.location,
+                school=lookup[School].get(row.school),
+                subject=lookup[Subject].get(row.subject),
+                workshop=workshops.get(row.workshop),
                 organiser="“组团式”教育帮扶团队",
-                participants=participants,
-                summary=summary,
+                participants=row.participants,
+                summary=row.summary,
             )
             self._publish_child(index, page)
-            self._backdate(page, min(day, timezone.localdate().isoformat()))
+            self._backdate(page, min(row.date, timezone.localdate().isoformat()))
 
     # Accounts -----------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ from django.db import transaction
 
 from wagtail.models import Page
 
-from content.importing import BatchIndexer, ImportError_, ResourceImporter
+from content.importing import ImportError_, ResourceImporter
+from search.bulk import BatchIndexer
 
 
 class Command(BaseCommand):

@@ -27,14 +27,10 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from content.groups import LEADS, MEMBERS, OFFICE, REVIEWERS, TEACHERS
 from content.models import NewsIndexPage, School, WorkshopPage
 from content.privacy import sync_collection_privacy, workshop_collection_name
-
-TEACHERS = "教师"
-OFFICE = "项目办"
-MEMBERS = "工作室成员·{}"
-LEADS = "工作室主持人·{}"
-REVIEWERS = "学校审核员·{}"
+from tracking.models import ResultsPage
 
 DRAFTING = ["add_page", "change_page"]
 PUBLISHING = ["add_page", "change_page", "publish_page"]
@@ -179,10 +175,6 @@ class RoleSetup:
         return self.changes
 
     def _results_page(self):
-        try:
-            from tracking.models import ResultsPage
-        except ImportError:  # pragma: no cover - tracking is part of the portal
-            return None
         return ResultsPage.objects.first()
 
     def _sync_members(self, workshop, members, leads):
@@ -195,17 +187,3 @@ class RoleSetup:
             for group in (members, leads):
                 if not lead.user.groups.filter(pk=group.pk).exists():
                     lead.user.groups.add(group)
-
-
-def reviewer_school_ids(user):
-    """The schools whose records a reviewer may verify: those of the user's 学校审核员
-    groups; None (all) for the office, admins, and a verify permission given outright."""
-    if user.is_superuser or user.groups.filter(name=OFFICE).exists():
-        return None
-    names = set(user.groups.values_list("name", flat=True))
-    schools = {
-        school.pk
-        for school in School.objects.all()
-        if REVIEWERS.format(school.short_name or school.name) in names
-    }
-    return schools or None

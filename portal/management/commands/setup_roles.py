@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from content.roles import RoleSetup
+from portal.setup.roles import RoleSetup
 
 
 class Command(BaseCommand):
