@@ -20,10 +20,10 @@ from wagtail.models import Page, Revision
 import pytest
 from PIL import Image as PILImage
 
-from content.demo.loader import DemoLoader
 from content.models import PortalDocument, ResourcePage, School
 from portal import backup
 from tests.factories import make_document, make_resource, make_user
+from tests.session_demo import DemoLoader
 from tracking.models import OutputRecord, OutputStatus
 
 pytestmark = pytest.mark.both_databases

@@ -15,12 +15,12 @@ from wagtail.models import PageViewRestriction
 
 import pytest
 
-from content.demo.loader import DemoLoader
 from content.importing import ResourceImporter
 from content.models import NewsPage, StandardPage
 from portal.models import PortalSettings
 from portal.page_cache import PageCacheMiddleware
 from tests.factories import make_document, make_resource
+from tests.session_demo import load_demo
 from tracking.models import OutputRecord
 
 
@@ -32,7 +32,7 @@ def state(response):
 class PageCacheTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
 
     def setUp(self):
         cache.clear()
@@ -235,7 +235,7 @@ class RedisPageCacheTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def setUp(self):
         cache.clear()

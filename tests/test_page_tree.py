@@ -7,7 +7,6 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
-from content.demo.loader import DemoLoader
 from content.models import (
     ActivityIndexPage,
     CollectionPage,
@@ -19,6 +18,7 @@ from content.models import (
     WorkshopIndexPage,
 )
 from home.models import HomePage
+from tests.session_demo import load_demo
 from tracking.models import ResultsPage
 
 SECTION_MODELS = [
@@ -34,7 +34,7 @@ SECTION_MODELS = [
 class PageTreeRulesTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         cls.home = HomePage.objects.get()
 
     def setUp(self):

@@ -13,7 +13,6 @@ from wagtail.models import Page, PageViewRestriction
 
 import pytest
 
-from content.demo.loader import DemoLoader
 from content.models import (
     Person,
     PortalDocument,
@@ -27,6 +26,7 @@ from content.models import (
 from content.roles import LEADS, MEMBERS, OFFICE, REVIEWERS, TEACHERS, RoleSetup
 from content.slugs import pinyin_slug
 from tests.factories import make_resource
+from tests.session_demo import load_demo
 from tests.test_extraction import docx_bytes
 
 ROLES = [
@@ -81,7 +81,7 @@ def resource_in(workshop, title, owner=None, live=True, documents=()):
 class RoleMatrixTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
         cls.workshop_a = WorkshopPage.objects.get(slug="wuli-mingshi")  # 罗山中学, 黄志强
         cls.workshop_b = WorkshopPage.objects.get(slug="qiye-deyu")  # 职业技术学校, 周涛
         cls.users = {
@@ -274,7 +274,7 @@ class RoleMatrixTests(TestCase):
 class WorkflowTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
         cls.workshop = WorkshopPage.objects.get(slug="wuli-mingshi")
         cls.member = user("m", [TEACHERS], person="杨海军")
         cls.reviewer = user("rx", [REVIEWERS.format("罗山中学")])
@@ -328,7 +328,7 @@ class WorkflowTests(TestCase):
 class SetupAndLoginTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
 
     def test_setup_roles_is_data_and_runs_again_without_change(self):
         from io import StringIO
@@ -385,7 +385,7 @@ class SetupAndLoginTests(TestCase):
 class PublishingToolsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def test_scheduled_publishing_and_expiry(self):
         import datetime
@@ -428,7 +428,7 @@ class ReviewerScopeTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
         cls.reviewer_x = user("rx", [REVIEWERS.format("罗山中学")])
         cls.reviewer_y = user("ry", [REVIEWERS.format("职业技术学校")])
         cls.office = user("o", [OFFICE])
@@ -462,7 +462,7 @@ class ReviewerScopeTests(TestCase):
 class SectionCollectionTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
 
     def test_files_uploaded_to_a_private_sections_folder_are_private(self):
         from wagtail.models import Collection
@@ -498,7 +498,7 @@ class MediaPrivacyTests(TestCase):
 
         from tests.factories import make_recording
 
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         Media = get_media_model()
         cls.video = Media.objects.create(
             title="样本课堂视频",

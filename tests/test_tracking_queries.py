@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
-from content.demo.loader import DemoLoader
 from content.models import Level, School
+from tests.session_demo import load_demo
 from tracking.models import OutputRecord, Semester, Target
 from tracking.progress import cadence_compliance, target_progress
 
@@ -21,7 +21,7 @@ TODAY = datetime.date(2026, 11, 29)
 class TrackingQueryCountTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         cls.semester = Semester.objects.current(TODAY)
 
     def add_records(self, n):

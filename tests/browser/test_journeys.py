@@ -9,8 +9,8 @@ import docx
 import openpyxl
 import pytest
 
-from content.demo.loader import DemoLoader
 from content.models import ResourcePage
+from tests.session_demo import load_demo
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -44,7 +44,7 @@ def choose_snippet(page, field, name):
 
 
 def test_journeys(journey):
-    DemoLoader(demo_accounts=True).run()
+    load_demo(demo_accounts=True)
     page = journey.page
 
     with journey.step("teacher logs in"):
