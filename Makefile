@@ -4,6 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-stamp
+# Every package, with its version and hashes: what `make install` (so `make run` and CI)
+# installs. `make lock` writes it from pyproject.toml's bounds.
+LOCK := requirements.lock
+UV := $(BIN)/uv
+UV_VERSION := 0.13.9
+LOCK_FLAGS ?=
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Where the PostgreSQL run of the database-specific tests goes; pytest-django creates and
@@ -12,19 +18,30 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/hongsibu_portal
 export TEST_DATABASE_URL
 
 .DEFAULT_GOAL := help
-.PHONY: help install run serve migrate demo test lint format check pytest pytest-postgres publish-scheduled clean
+.PHONY: help install lock run serve migrate demo test lint format check pytest pytest-postgres publish-scheduled clean
 .PHONY: browser-deps test-browser check-deploy
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-$(STAMP): pyproject.toml
+# uv installs the locked set in seconds (pip took minutes) and removes what the lock lacks;
+# the portal itself goes in editable, without dependencies of its own choosing.
+$(STAMP): $(LOCK) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	test -x $(UV) || $(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(UV) pip sync --quiet --python $(PY) --require-hashes $(LOCK)
+	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP) ## Create .venv and install the portal with its development tools
+install: $(STAMP) ## Create .venv and install the portal with its development tools, as locked
+
+# Keeps the versions already locked and resolves only what is new or no longer fits;
+# `make lock LOCK_FLAGS=--upgrade` moves everything to the newest within the bounds.
+lock: ## Write requirements.lock from pyproject.toml (after changing a dependency)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	test -x $(UV) || $(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(UV) pip compile --quiet pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--custom-compile-command "make lock" $(LOCK_FLAGS) -o $(LOCK)
 
 migrate: $(STAMP) ## Apply database migrations
 	$(PY) manage.py migrate --noinput

@@ -6,7 +6,8 @@ from django.db import connection
 import pytest
 
 import caching
-from portal.setup.demo import DemoLoader
+from tests import session_demo
+from tests.session_demo import load_demo
 
 
 def pytest_report_header(config):
@@ -23,8 +24,9 @@ def _empty_cache():
 
 @pytest.fixture
 def demo_site(db):
-    """The portal as `make run` builds it, without the demo accounts."""
-    DemoLoader(library=False).run()
+    """The portal as `make run` builds it, without the demo accounts (built once per session:
+    tests/session_demo.py)."""
+    load_demo(library=False)
     from home.models import HomePage
 
     return HomePage.objects.get()
@@ -32,6 +34,8 @@ def demo_site(db):
 
 def pytest_sessionfinish(session, exitstatus):
     from django.conf import settings
+
+    session_demo.cleanup()
 
     media = Path(settings.MEDIA_ROOT)
     if media.name.startswith("portal-test-media-"):

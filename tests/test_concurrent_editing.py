@@ -10,8 +10,8 @@ from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from content.models import StandardPage
-from portal.setup.demo import DemoLoader
 from tests.factories import make_user
+from tests.session_demo import load_demo
 
 
 def form(title, text):
@@ -27,7 +27,7 @@ def form(title, text):
 class ConcurrentEditingTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         cls.page = StandardPage.objects.get(slug="about")
         editors = Group.objects.create(name="关于页编辑")
         for codename in ("change_page", "publish_page", "lock_page"):

@@ -16,8 +16,8 @@ from pptx.util import Inches
 
 from content import extraction
 from content.models import PortalDocument
-from portal.setup.demo import DemoLoader
 from tests.factories import make_resource
+from tests.session_demo import load_demo
 
 
 def docx_bytes(text):
@@ -125,7 +125,7 @@ class ExtractionTests(TestCase):
 class AttachmentSearchTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def document(self, data, name, title="附件"):
         document = PortalDocument(title=title, file=ContentFile(data, name=name))

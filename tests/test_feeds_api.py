@@ -7,7 +7,7 @@ from django.test import TestCase
 from wagtail.models import PageViewRestriction
 
 from content.models import NewsPage, RecordingPage, ResourcePage
-from portal.setup.demo import DemoLoader
+from tests.session_demo import load_demo
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -15,7 +15,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 class FeedsApiQrTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
 
     def hide(self, page):
         PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)

@@ -18,7 +18,7 @@ from content.models import (
 )
 from home.models import HomePage, KeyFigure
 from portal.models import PortalSettings
-from portal.setup.demo import DemoLoader
+from tests.session_demo import load_demo
 
 SECTION_TITLES = ["工作室", "教学资源", "课堂实录", "全域教育论坛", "新闻动态", "教研活动"]
 
@@ -26,7 +26,7 @@ SECTION_TITLES = ["工作室", "教学资源", "课堂实录", "全域教育论�
 class HomeAndSectionPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def test_home_page_is_chinese(self):
         response = self.client.get("/")

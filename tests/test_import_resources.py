@@ -16,7 +16,7 @@ import pytest
 from content.importing import ResourceImporter
 from content.models import PortalDocument, ResourcePage, Subject
 from portal.backup import storage_files
-from portal.setup.demo import DemoLoader
+from tests.session_demo import load_demo
 from tests.test_extraction import docx_bytes
 
 HEADER = (
@@ -36,7 +36,7 @@ def rows(*extra):
 class ImportResourcesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def write(self, tmp_path, name, text, encoding="utf-8"):
         path = tmp_path / name

@@ -24,8 +24,8 @@ from content.models import (
 )
 from content.video import player_url
 from home.models import HomePage
-from portal.setup.demo import DemoLoader
 from tests.factories import make_document, make_recording, make_resource
+from tests.session_demo import load_demo
 
 
 def titles(response):
@@ -62,7 +62,7 @@ class PageTypeRulesTests(WagtailPageTestCase):
 class LibraryTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
 
     def test_resource_page_shows_its_facts_and_files(self):
         page = ResourcePage.objects.get(slug="hanshu-dandiaoxing-jiaoan")
@@ -222,7 +222,7 @@ class ListingQueryCountTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def count_queries(self, url, params=None):
         self.client.get(url, params or {})  # warm the per-process caches (site, settings)
@@ -298,7 +298,7 @@ def test_video_site_links_become_players(link, player):
 class VideoEmbedTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def test_recording_from_a_video_site_embeds_its_player(self):
         page = make_recording(

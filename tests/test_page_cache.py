@@ -20,8 +20,8 @@ from caching.middleware import PageCacheMiddleware
 from content.importing import ResourceImporter
 from content.models import NewsPage, StandardPage
 from portal.models import PortalSettings
-from portal.setup.demo import DemoLoader
 from tests.factories import make_document, make_resource
+from tests.session_demo import load_demo
 from tracking.models import OutputRecord
 
 
@@ -33,7 +33,7 @@ def state(response):
 class PageCacheTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
 
     def setUp(self):
         cache.clear()
@@ -236,7 +236,7 @@ class RedisPageCacheTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def setUp(self):
         cache.clear()

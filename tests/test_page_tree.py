@@ -18,7 +18,7 @@ from content.models import (
     WorkshopIndexPage,
 )
 from home.models import HomePage
-from portal.setup.demo import DemoLoader
+from tests.session_demo import load_demo
 from tracking.models import ResultsPage
 
 SECTION_MODELS = [
@@ -34,7 +34,7 @@ SECTION_MODELS = [
 class PageTreeRulesTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         cls.home = HomePage.objects.get()
 
     def setUp(self):

@@ -36,8 +36,8 @@ from content.models import (
     WorkshopPage,
 )
 from home.models import HomePage
-from portal.setup.demo import DemoLoader
 from tests.factories import publish
+from tests.session_demo import load_demo
 from tests.test_library import facet, titles
 
 
@@ -59,7 +59,7 @@ class CreationRulesTests(WagtailPageTestCase):
 class ProgrammePagesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
 
     def get(self, url, **params):
         response = self.client.get(url, params)
@@ -169,7 +169,7 @@ class ProgrammePagesTests(TestCase):
 class CollectionPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
         cls.home = HomePage.objects.get()
 
     def collect(self, **criteria):
@@ -226,7 +226,7 @@ class ListingQueryCountTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def count(self, url, params):
         self.client.get(url, params)

@@ -29,7 +29,7 @@ from content.models import (
     WorkshopPage,
 )
 from home.models import HomePage
-from portal.setup.demo import DemoLoader
+from tests.session_demo import load_demo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate_resources import write as write_rows
@@ -64,7 +64,7 @@ def first_url(model):
 
 
 def build_site(size, tmp_path):
-    DemoLoader().run()
+    load_demo()
     home = HomePage.objects.get()
     collection = CollectionPage(title="数学资源集", slug="shuxue-ziyuan", page_types=["resource"])
     home.add_child(instance=collection)

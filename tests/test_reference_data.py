@@ -8,7 +8,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from content.models import Grade, Person, School, Stage, Subject
-from portal.setup.demo import DemoLoader
+from tests.session_demo import load_demo
 
 REFERENCE_MENU = [
     "人员",
@@ -53,7 +53,7 @@ def submenu_labels(node, label):
 class ReferenceDataAdminTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         cls.admin = get_user_model().objects.create_superuser("site-admin", "a@example.com", "pw")
 
     def setUp(self):

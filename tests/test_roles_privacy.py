@@ -25,9 +25,9 @@ from content.models import (
     WorkshopPage,
 )
 from content.slugs import pinyin_slug
-from portal.setup.demo import DemoLoader
 from portal.setup.roles import RoleSetup
 from tests.factories import make_resource
+from tests.session_demo import load_demo
 from tests.test_extraction import docx_bytes
 
 ROLES = [
@@ -82,7 +82,7 @@ def resource_in(workshop, title, owner=None, live=True, documents=()):
 class RoleMatrixTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
         cls.workshop_a = WorkshopPage.objects.get(slug="wuli-mingshi")  # 罗山中学, 黄志强
         cls.workshop_b = WorkshopPage.objects.get(slug="qiye-deyu")  # 职业技术学校, 周涛
         cls.users = {
@@ -275,7 +275,7 @@ class RoleMatrixTests(TestCase):
 class WorkflowTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
         cls.workshop = WorkshopPage.objects.get(slug="wuli-mingshi")
         cls.member = user("m", [TEACHERS], person="杨海军")
         cls.reviewer = user("rx", [REVIEWERS.format("罗山中学")])
@@ -329,7 +329,7 @@ class WorkflowTests(TestCase):
 class SetupAndLoginTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
 
     def test_setup_roles_is_data_and_runs_again_without_change(self):
         from io import StringIO
@@ -386,7 +386,7 @@ class SetupAndLoginTests(TestCase):
 class PublishingToolsTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def test_scheduled_publishing_and_expiry(self):
         import datetime
@@ -429,7 +429,7 @@ class ReviewerScopeTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
         cls.reviewer_x = user("rx", [REVIEWERS.format("罗山中学")])
         cls.reviewer_y = user("ry", [REVIEWERS.format("职业技术学校")])
         cls.office = user("o", [OFFICE])
@@ -463,7 +463,7 @@ class ReviewerScopeTests(TestCase):
 class SectionCollectionTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
 
     def test_files_uploaded_to_a_private_sections_folder_are_private(self):
         from wagtail.models import Collection
@@ -499,7 +499,7 @@ class MediaPrivacyTests(TestCase):
 
         from tests.factories import make_recording
 
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         Media = get_media_model()
         cls.video = Media.objects.create(
             title="样本课堂视频",

@@ -9,8 +9,8 @@ from wagtail.models import Page, PageViewRestriction
 import pytest
 
 from content.models import ResourceIndexPage, ResourcePage
-from portal.setup.demo import DemoLoader
 from tests.factories import make_resource
+from tests.session_demo import load_demo
 
 # The probe of the issue: ordinary queries that Wagtail's stock database search missed,
 # each with a page it must find.
@@ -31,7 +31,7 @@ PROBE = {
 class ProbeQueriesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
         cls.admin = get_user_model().objects.create_superuser("probe-admin", password="x")
 
     def test_site_search_page_finds_each_probe_page(self):
@@ -121,7 +121,7 @@ class PrivacyTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         cls.private = make_resource("教师专享的桂花糕课件")
         PageViewRestriction.objects.create(
             page=cls.private, restriction_type=PageViewRestriction.LOGIN
@@ -164,7 +164,7 @@ class PrivacyTests(TestCase):
 class IndexUpdateTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def test_edits_and_deletions_reach_the_index(self):
         page = make_resource("银杏叶标本制作", summary="植物标本的采集与压制")
@@ -190,7 +190,7 @@ class OddQueriesEverywhereTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         cls.admin = get_user_model().objects.create_superuser("odd-admin", password="x")
 
     def test_no_query_breaks_the_api_the_admin_or_the_suggestions(self):

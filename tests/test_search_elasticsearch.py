@@ -10,9 +10,9 @@ from django.test import TestCase
 import pytest
 
 from content.models import ResourcePage
-from portal.setup.demo import DemoLoader
 from search.backends.elasticsearch import WORDS_ANALYZER, ChineseElasticsearchBackend
 from tests.factories import make_resource
+from tests.session_demo import load_demo
 
 
 def backend(url="http://127.0.0.1:9", index="portal-test"):
@@ -37,7 +37,7 @@ def words(query_body):
 class ElasticsearchOfflineTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         cls.page = make_resource("函数的单调性 教学设计", school="hongsibu-zhongxue")
 
     def test_index_splits_on_spaces_only(self):
@@ -108,7 +108,7 @@ class ElasticsearchOfflineTests(TestCase):
 class ElasticsearchLiveTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def test_index_and_search_a_real_cluster(self):
         es = backend(os.environ["ELASTICSEARCH_URL"], index=f"portal-test-{uuid.uuid4().hex[:8]}")

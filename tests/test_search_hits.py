@@ -11,8 +11,8 @@ from wagtail.contrib.search_promotions.models import Query
 
 import pytest
 
-from portal.setup.demo import DemoLoader
 from search import hits
+from tests.session_demo import load_demo
 from tests.test_page_cache import REDIS_URL, redis_answers
 
 REDIS_CACHE = {
@@ -29,7 +29,7 @@ REDIS_CACHE = {
 class RedisTallyTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         cls.admin = get_user_model().objects.create_superuser("tally-admin", password="x")
 
     def setUp(self):

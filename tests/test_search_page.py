@@ -10,7 +10,7 @@ from wagtail.models import PageViewRestriction
 import pytest
 
 from content.models import StandardPage
-from portal.setup.demo import DemoLoader
+from tests.session_demo import load_demo
 
 ODD_QUERIES = [
     "",
@@ -42,7 +42,7 @@ ODD_QUERIES = [
 class SearchPageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def search(self, query, **params):
         return self.client.get("/search/", {"q": query, **params})
@@ -85,7 +85,7 @@ class SearchPageFeaturesTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
         cls.admin = get_user_model().objects.create_superuser("search-admin", password="x")
 
     def test_facets_count_and_filter_the_results(self):

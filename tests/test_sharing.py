@@ -7,7 +7,7 @@ from django.test import TestCase
 from wagtail.models import Page, PageViewRestriction, Site
 
 from content.models import RecordingPage, ResourcePage
-from portal.setup.demo import DemoLoader
+from tests.session_demo import load_demo
 
 
 def meta(html, prop):
@@ -18,7 +18,7 @@ def meta(html, prop):
 class SharingTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
 
     def test_every_page_has_a_share_card(self):
         for url in ["/", "/about/", "/resources/", "/recordings/jpk-hanshu-dandiaoxing/"]:

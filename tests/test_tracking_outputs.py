@@ -9,8 +9,8 @@ from django.test import TestCase
 import pytest
 
 from content.models import Person, WorkshopPage
-from portal.setup.demo import DemoLoader
 from tests.factories import make_user
+from tests.session_demo import load_demo
 from tracking.models import OutputRecord, OutputStatus, Target
 from tracking.models.outputs import OutputRecordForm
 from tracking.progress import target_progress
@@ -25,7 +25,7 @@ def progress_of(code):
 class OutputRecordLifeTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
         cls.lead = make_user(
             "huang",
             "tracking.add_outputrecord",

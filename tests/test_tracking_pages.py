@@ -8,8 +8,8 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from content.models import ResourcePage, WorkshopPage
 from home.models import HomePage
-from portal.setup.demo import DemoLoader
 from tests.factories import make_user
+from tests.session_demo import load_demo
 from tracking.models import OutputRecord, ResultsPage, Target
 
 
@@ -26,7 +26,7 @@ def figure(response, label):
 class ResultsPageTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
         cls.office = make_user("office", "tracking.view_evaluationscore")
         cls.teacher = make_user("teacher2")
 
@@ -88,7 +88,7 @@ class ResultsPageTests(WagtailPageTestCase):
 class AdminAndWorkshopTests(WagtailPageTestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
         cls.admin = make_user("boss", is_superuser=True, is_staff=True)
         cls.lead = make_user(
             "huang",

@@ -10,7 +10,7 @@ import pytest
 
 import caching
 from content.models import Level, School
-from portal.setup.demo import DemoLoader
+from tests.session_demo import load_demo
 from tracking.models import OutputRecord, Semester, Target
 from tracking.progress import cadence_compliance, target_progress
 
@@ -21,7 +21,7 @@ TODAY = datetime.date(2026, 11, 29)
 class TrackingQueryCountTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         cls.semester = Semester.objects.current(TODAY)
 
     def add_records(self, n):

@@ -12,8 +12,8 @@ from django.test import TestCase
 import pytest
 from openpyxl import load_workbook
 
-from portal.setup.demo import DemoLoader
 from tests.factories import make_user
+from tests.session_demo import load_demo
 
 SHEETS = ["目标与进度", "频次要求", "措施与状态", "已核实成果", "教研活动", "赋分评价"]
 
@@ -25,7 +25,7 @@ def rows(sheet):
 class SemesterReportTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(demo_accounts=True).run()
+        load_demo(demo_accounts=True)
         cls.office = make_user("office2", "tracking.view_evaluationscore")
         cls.editor = make_user("editor", "tracking.view_target")
 

@@ -9,8 +9,8 @@ from django.test import TestCase
 from django.utils import timezone
 
 from content.models import ActivityIndexPage, ActivityPage, School, Subject
-from portal.setup.demo import DemoLoader
 from tests.factories import publish
+from tests.session_demo import load_demo
 from tracking.models import CadenceRule, Measure, OutputRecord, Semester, Target
 from tracking.progress import cadence_compliance, target_progress
 
@@ -25,7 +25,7 @@ TODAY = datetime.date(2026, 11, 29)
 class PlanDataTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def test_every_target_of_the_plan_is_loaded(self):
         assert Target.objects.count() == sum(PLAN_TARGETS.values()) == 70

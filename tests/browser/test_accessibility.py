@@ -4,7 +4,7 @@ on the pages most people land on: no serious or critical violations, no console 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from portal.setup.demo import DemoLoader
+from tests.session_demo import load_demo
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -27,7 +27,7 @@ def describe(violations):
 
 
 def test_pages_pass_axe(journey):
-    DemoLoader().run()
+    load_demo()
     axe = Axe()
     found = {}
     for name, path in PAGES:

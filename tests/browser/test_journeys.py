@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from content.models import ResourcePage
-from portal.setup.demo import DemoLoader
+from tests.session_demo import load_demo
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -44,7 +44,7 @@ def choose_snippet(page, field, name):
 
 
 def test_journeys(journey):
-    DemoLoader(demo_accounts=True).run()
+    load_demo(demo_accounts=True)
     page = journey.page
 
     with journey.step("teacher logs in"):

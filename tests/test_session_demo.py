@@ -1,0 +1,54 @@
+"""The session-wide demo (tests/session_demo.py): each test class gets the demo as the loader
+builds it, whatever the classes before it changed in it, its files included. The classes run
+in the order written: each one after the first checks what the one before it did."""
+
+from django.core.files.storage import default_storage
+from django.test import TestCase
+
+import pytest
+
+from content.models import ResourcePage
+from home.models import HomePage
+from tests.session_demo import load_demo
+
+pytestmark = pytest.mark.both_databases
+
+RESOURCE = "hanshu-dandiaoxing-jiaoan"
+EDITED_TITLE = "改过的首页标题"
+
+
+class AChangesTheDemoTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_a_class_edits_the_home_page_and_loses_a_file(self):
+        home = HomePage.objects.get()
+        home.title = EDITED_TITLE
+        home.save_revision().publish()
+        assert EDITED_TITLE in self.client.get("/").content.decode()
+        document = ResourcePage.objects.get(slug=RESOURCE).documents.get().document
+        default_storage.delete(document.file.name)
+        assert self.client.get(document.url).status_code == 404
+
+
+class BSeesTheDemoAsBuiltTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+
+    def test_the_edit_of_the_class_before_is_gone(self):
+        html = self.client.get("/").content.decode()
+        assert EDITED_TITLE not in html
+        assert HomePage.objects.get().title != EDITED_TITLE
+
+    def test_the_file_the_class_before_deleted_downloads_again(self):
+        page = ResourcePage.objects.get(slug=RESOURCE)
+        document = page.documents.get().document
+        response = self.client.get(document.url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content)[:2] == b"PK"  # a .docx is a zip
+
+    def test_search_finds_a_demo_resource(self):
+        html = self.client.get("/search/", {"q": "函数的单调性"}).content.decode()
+        assert "函数的单调性 教学设计" in html
