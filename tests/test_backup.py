@@ -24,7 +24,6 @@ from content.models import PortalDocument, ResourcePage, School
 from portal import backup
 from portal.setup.demo import DemoLoader
 from tests.factories import make_document, make_resource, make_user
-from tests.session_demo import DemoLoader
 from tracking.models import OutputRecord, OutputStatus
 
 pytestmark = pytest.mark.both_databases
