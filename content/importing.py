@@ -205,6 +205,10 @@ class ResourceImporter:
             if missing:
                 errors.append(f"第 {number} 行：缺少必需的列 {', '.join(missing)}")
                 continue
+            for column, value in values.items():
+                if "\x00" in value or "\x00" in column:
+                    # PostgreSQL refuses NUL in text: found here, not halfway through writing.
+                    errors.append(f"第 {number} 行，列 {column[:50]}：含有不允许的空字符（NUL）")
             if not values["title"]:
                 errors.append(f"第 {number} 行，列 title：标题不能为空")
             elif len(values["title"]) > 255:

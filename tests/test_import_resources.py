@@ -269,6 +269,20 @@ class ImportResourcesTests(TestCase):
         self.run_import(path)
         self.assertTrue(ResourcePage.objects.filter(title="十兆的正文").exists())
 
+    def test_a_nul_character_is_a_row_error(self):
+        line = {
+            "title": "空字符\u0000标题",
+            "summary": "",
+            "body": "",
+            "subject": "数学",
+            "grade": "高一",
+            "school": "",
+            "resource_type": "教案",
+        }
+        path = self.write(self.tmp_path, "nul.jsonl", json.dumps(line))
+        with self.assertRaisesMessage(CommandError, "第 1 行，列 title：含有不允许的空字符"):
+            self.run_import(path)
+
     def test_stage_from_the_school_or_general_without_a_grade(self):
         path = self.csv(
             [
