@@ -15,6 +15,7 @@ from django.utils.http import urlencode
 
 from caching import fragment
 from caching.shared import reference_list
+from content import params as url_params
 from content.references import with_references
 
 
@@ -29,6 +30,11 @@ class Facet:
 
     def items(self, model):
         return reference_list(model._meta.get_field(self.field).related_model)
+
+    def accepts(self, model, value):
+        """Whether `value` names one of this facet's values; one that does not (a stale
+        link, a typo) is ignored rather than narrowing the listing to nothing."""
+        return any(item.slug == value for item in self.items(model))
 
     def apply(self, queryset, value):
         ids = [item.pk for item in self.items(queryset.model) if item.slug == value]
@@ -52,6 +58,9 @@ class Facet:
 class ChoiceFacet(Facet):
     """A field with choices, filtered by the stored value and labelled by the choice."""
 
+    def accepts(self, model, value):
+        return value in dict(model._meta.get_field(self.field).choices)
+
     def apply(self, queryset, value):
         return queryset.filter(**{self.field: value})
 
@@ -65,10 +74,11 @@ class ChoiceFacet(Facet):
 class YearFacet(Facet):
     """The year of a date field, newest first."""
 
+    def accepts(self, model, value):
+        return url_params.year(value) is not None
+
     def apply(self, queryset, value):
-        if not str(value).isdigit():
-            return queryset.none()
-        return queryset.filter(**{f"{self.field}__year": int(value)})
+        return queryset.filter(**{f"{self.field}__year": url_params.year(value)})
 
     def counts(self, queryset):
         rows = (
@@ -88,7 +98,12 @@ class YearFacet(Facet):
 class FacetedListing:
     def __init__(self, queryset, facets, params, per_page=20, cache_key=None):
         self.queryset, self.facets, self.params, self.per_page = queryset, facets, params, per_page
-        self.active = {f.param: params.get(f.param) for f in facets if params.get(f.param)}
+        model = queryset.model
+        self.active = {
+            f.param: params.get(f.param)
+            for f in facets
+            if params.get(f.param) and f.accepts(model, params.get(f.param))
+        }
         # A section listing shows the same public pages to everyone, so its counts can be
         # shared through the cache until the next change purges it (caching.generations).
         self.cache_key = cache_key

@@ -8,6 +8,7 @@ Indexing them is the search app's (search.bulk.BatchIndexer); `manage.py import_
 """
 
 import csv
+import io
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -57,6 +58,15 @@ TAXONOMY = {
     "level": (Level, "级别"),
 }
 MAX_ERRORS_SHOWN = 20
+ENCODINGS = ("utf-8-sig", "gb18030")
+# A body is a few pages of text; 200,000 characters is a short book, and a larger one is a
+# file pasted into the wrong column (a 10 MB body made a 10 MB page).
+MAX_BODY_CHARS = 200_000
+# The stage of a school's resources when a row names no stage and no grade; a complete
+# middle school teaches two, so its rows fall to 通用 like the district's.
+SCHOOL_KIND_STAGES = {"general_high": "gaozhong", "vocational": "zhongzhi", "junior": "chuzhong"}
+# Material for every stage (典型案例, 班主任工作, 教师发展): neither forced into one nor refused.
+GENERAL_STAGE = ("tongyong", "通用")
 BATCH = 500
 
 
@@ -82,35 +92,52 @@ class Row:
     file: Path | None = None
 
 
+def decode(path):
+    """The text of an import file: UTF-8 (with or without BOM), else GB18030, which is what
+    Excel on a Chinese Windows saves as "CSV" (GBK is a subset of it)."""
+    data = Path(path).read_bytes()
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportError_([f"文件“{Path(path).name}”既不是 UTF-8 也不是 GB18030（GBK）编码，无法读取"])
+
+
 def read_rows(path):
     """(row number, dict) for each row of a .jsonl/.json/.ndjson or .csv file."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".ndjson", ".json"):
-        with path.open(encoding="utf-8-sig") as handle:
-            for number, line in enumerate(handle, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    data = json.loads(line)
-                except json.JSONDecodeError as error:
-                    raise ImportError_(
-                        [f"第 {number} 行：不是有效的 JSON（{error.msg}）"]
-                    ) from None
-                if not isinstance(data, dict):
-                    raise ImportError_([f"第 {number} 行：应为一个 JSON 对象"])
-                yield number, data
-    elif suffix == ".csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise ImportError_([f"缺少必需的列：{', '.join(missing)}"])
-            # Row 1 is the header, so data rows are numbered as a spreadsheet shows them.
-            for number, data in enumerate(reader, start=2):
-                yield number, data
-    else:
+    if suffix not in (".jsonl", ".ndjson", ".json", ".csv"):
         raise ImportError_([f"不支持的文件类型“{suffix}”：请使用 .jsonl 或 .csv"])
+    text = decode(path)
+    if suffix != ".csv":
+        for number, line in enumerate(io.StringIO(text), start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ImportError_(
+                    [f"文件“{path.name}”第 {number} 行：不是有效的 JSON（{error.msg}）"]
+                ) from None
+            if not isinstance(data, dict):
+                raise ImportError_([f"文件“{path.name}”第 {number} 行：应为一个 JSON 对象"])
+            yield number, data
+        return
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ImportError_([f"缺少必需的列：{', '.join(missing)}"])
+        # Row 1 is the header, so data rows are numbered as a spreadsheet shows them.
+        for number, data in enumerate(reader, start=2):
+            yield number, data
+    except csv.Error as error:
+        # A cell past the csv module's limit (131,072 characters), a stray NUL ...
+        raise ImportError_(
+            [f"文件“{path.name}”第 {reader.line_num} 行附近无法读取：{error}"]
+        ) from None
 
 
 def _text(value):
@@ -160,8 +187,12 @@ class ResourceImporter:
             errors.append(f"第 {number} 行，列 grade：新建年级“{value}”需要同时给出学段（stage）")
         return placeholder
 
-    def check(self, path, base_dir=None):
-        base_dir = Path(base_dir or Path(path).parent)
+    def check(self, path, base_dir=None, files_root=None):
+        """Rows ready to write, or ImportError_ listing every problem. File paths are read
+        relative to `base_dir` (default: the import file's folder), and files are attached
+        only from `files_root` (default: that folder) and below."""
+        base_dir = Path(base_dir or Path(path).parent).resolve()
+        files_root = Path(files_root).resolve() if files_root else base_dir
         rows, errors, seen_columns = [], [], None
         for number, data in read_rows(path):
             if seen_columns is None:
@@ -171,24 +202,33 @@ class ResourceImporter:
             if missing:
                 errors.append(f"第 {number} 行：缺少必需的列 {', '.join(missing)}")
                 continue
+            for column, value in values.items():
+                if "\x00" in value or "\x00" in column:
+                    # PostgreSQL refuses NUL in text: found here, not halfway through writing.
+                    errors.append(f"第 {number} 行，列 {column[:50]}：含有不允许的空字符（NUL）")
             if not values["title"]:
                 errors.append(f"第 {number} 行，列 title：标题不能为空")
             elif len(values["title"]) > 255:
                 errors.append(f"第 {number} 行，列 title：标题超过 255 个字符")
             if len(values.get("summary", "")) > 500:
                 errors.append(f"第 {number} 行，列 summary：简介超过 500 个字符")
+            if len(values.get("body", "")) > MAX_BODY_CHARS:
+                errors.append(
+                    f"第 {number} 行，列 body：正文有 {len(values['body'])} 个字符，"
+                    f"超过上限 {MAX_BODY_CHARS}"
+                )
             refs = {}
             for column in TAXONOMY:
                 refs[column] = self._resolve(column, values.get(column, ""), number, errors, refs)
             for column in ("subject", "resource_type"):
                 if not values.get(column):
                     errors.append(f"第 {number} 行，列 {column}：不能为空")
-            if not values.get("stage") and not isinstance(refs["grade"], Grade):
-                errors.append(f"第 {number} 行，列 stage：未给出学段，也无法从年级推断")
+            if not values.get("stage"):
+                refs["stage"] = self._inferred_stage(refs)
             file_path = None
             if values.get("file"):
                 file_path = (base_dir / values["file"]).resolve()
-                problem = self._file_problem(file_path)
+                problem = self._file_problem(file_path, files_root)
                 if problem:
                     errors.append(f"第 {number} 行，列 file：{problem}")
             tags = [t.strip() for t in values.get("tags", "").replace("，", ",").split(",")]
@@ -209,7 +249,25 @@ class ResourceImporter:
             raise ImportError_(errors)
         return rows
 
-    def _file_problem(self, path):
+    def _inferred_stage(self, refs):
+        """A row without a stage: the grade's, else the school's, else 通用."""
+        grade, school = refs.get("grade"), refs.get("school")
+        if isinstance(grade, Grade):
+            return grade.stage
+        if isinstance(school, School) and school.kind in SCHOOL_KIND_STAGES:
+            found = self._lookup("stage").get(SCHOOL_KIND_STAGES[school.kind])
+            if found is not None:
+                return found
+        slug, name = GENERAL_STAGE
+        found = self._lookup("stage").get(slug) or self._lookup("stage").get(name)
+        # Made with the rows, as a new term is, if the site has no 通用 stage yet.
+        return found if found is not None else ("new", "stage", name)
+
+    def _file_problem(self, path, files_root):
+        # Resolved (symbolic links and `..` followed) before the check: an import file names
+        # only files beside it, never /etc or a colleague's folder.
+        if not path.is_relative_to(files_root):
+            return f"文件“{path}”不在允许附加的文件夹“{files_root}”之内（见 --files-root）"
         if not path.is_file():
             return f"找不到文件“{path}”"
         size = path.stat().st_size
@@ -218,6 +276,20 @@ class ResourceImporter:
         # The same rules as an upload in the admin: type, and content matching it.
         with path.open("rb") as file:
             return document_problem(file, path.name)
+
+    def renamed(self, rows):
+        """(row number, title, slug) of the rows whose title another page under the parent or
+        another row already has: their address gets -2, -3 ..., as `_slug` will give it."""
+        parent = self._parent()
+        siblings = Page.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        taken = set(siblings.values_list("slug", flat=True))
+        found = []
+        for row in rows:
+            base = pinyin_slug(row.title)[:70] or "ziyuan"
+            slug = self._slug(row.title, taken)
+            if slug != base:
+                found.append((row.number, row.title, slug))
+        return found
 
     # -- writing -----------------------------------------------------------------------
 

@@ -14,8 +14,11 @@ from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from wagtail.models import get_page_models
+
 from caching import fragment
 from caching.shared import reference_list
+from content import params as url_params
 from content.filters import Facet, FacetedListing
 from content.models import (
     ActivityPage,
@@ -59,6 +62,10 @@ SUBJECT_FIELDS = [
 LEVEL_FIELDS = ["resourcepage__level", "recordingpage__level"]
 
 
+def page_model_names():
+    return {model._meta.model_name for model in get_page_models()}
+
+
 def result_date():
     """The date a reader would give each kind of page, falling back to its publication."""
     return Coalesce(
@@ -92,6 +99,9 @@ class TypeFacet(CombinedFacet):
     def __init__(self, param="type", label="类型"):
         super().__init__(param, label, "content_type")
 
+    def accepts(self, model, value):
+        return value in page_model_names()
+
     def apply(self, queryset, value):
         return queryset.filter(content_type__model=value)
 
@@ -120,6 +130,9 @@ class CrossTypeFacet(CombinedFacet):
     def __init__(self, param, label, model, fields):
         super().__init__(param, label, fields[0])
         self.model, self.fields = model, fields
+
+    def accepts(self, model, value):
+        return any(item.slug == value for item in reference_list(self.model))
 
     def apply(self, queryset, value):
         ids = [item.pk for item in reference_list(self.model) if item.slug == value]
@@ -150,10 +163,12 @@ class DateYearFacet(CombinedFacet):
     def __init__(self, param="year", label="年份"):
         super().__init__(param, label, "result_date")
 
+    def accepts(self, model, value):
+        return url_params.year(value) is not None
+
     def apply(self, queryset, value):
-        if not str(value).isdigit():
-            return queryset.none()
-        return queryset.alias(facet_date=result_date()).filter(facet_date__year=int(value))
+        year = url_params.year(value)
+        return queryset.alias(facet_date=result_date()).filter(facet_date__year=year)
 
     def expression(self):
         return ExtractYear(result_date())

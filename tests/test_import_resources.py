@@ -222,3 +222,126 @@ class ImportResourcesTests(TestCase):
         self.assertEqual(list(parent.get_children())[-1].pk, later.pk)
         self.assertEqual(self.client.get(later.url).status_code, 200)
         self.assertEqual(Page.find_problems(), ([], [], [], [], []))
+
+    # -- what an import file may not do ---------------------------------------------------
+
+    def test_files_outside_the_import_folder_are_not_attached(self):
+        folder = self.tmp_path / "import"
+        outside = self.tmp_path / "outside"
+        folder.mkdir()
+        outside.mkdir()
+        (outside / "secret.docx").write_bytes(docx_bytes("机密的工资表"))
+        (folder / "link.docx").symlink_to(outside / "secret.docx")
+        lines = [
+            rows()[0] + "../outside/secret.docx",
+            rows()[1] + str(outside / "secret.docx"),
+            rows()[1].replace("读后续写", "链接") + "link.docx",
+        ]
+        path = self.write(folder, "resources.csv", "\n".join([HEADER, *lines]), "utf-8-sig")
+        before = ResourcePage.objects.count()
+        with self.assertRaises(CommandError) as raised:
+            self.run_import(path)
+        message = str(raised.exception)
+        for row in (2, 3, 4):
+            self.assertIn(f"第 {row} 行，列 file：文件", message)
+        self.assertEqual(message.count("不在允许附加的文件夹"), 3)
+        self.assertEqual(ResourcePage.objects.count(), before)
+        self.assertEqual(list(Page.objects.search("工资表")), [])
+        # A folder given on purpose may hold them.
+        self.run_import(path, "--files-root", str(self.tmp_path))
+        page = ResourcePage.objects.get(title="函数的奇偶性 教案")
+        self.assertEqual(page.documents.get().document.title, "secret")
+
+    def test_csv_saved_by_chinese_excel_in_gb18030(self):
+        path = self.csv(rows(), encoding="gb18030")
+        self.assertIn("已导入并发布 2 个资源", self.run_import(path))
+        page = ResourcePage.objects.get(title="函数的奇偶性 教案")
+        self.assertEqual(page.school.name, "红寺堡中学")
+        self.assertEqual(sorted(t.name for t in page.tags.all()), ["新高考", "核心素养"])
+
+    def test_undecodable_file_is_an_error_naming_it(self):
+        path = self.tmp_path / "broken.csv"
+        path.write_bytes(HEADER.encode() + b"\n\xff\xfe\xff,x,y,\xff\n")
+        before = ResourcePage.objects.count()
+        with self.assertRaisesMessage(CommandError, "文件“broken.csv”既不是 UTF-8 也不是 GB18030"):
+            self.run_import(path)
+        self.assertEqual(ResourcePage.objects.count(), before)
+
+    def test_oversize_cell_is_an_error_naming_file_and_row(self):
+        huge = "很长的正文" * 40_000  # 200,000 characters: past the csv module's limit
+        path = self.csv([*rows(), f"长文 教案,,{huge},数学,高一,罗山中学,教案,,,,,"])
+        before = ResourcePage.objects.count()
+        with self.assertRaises(CommandError) as raised:
+            self.run_import(path)
+        self.assertIn("文件“resources.csv”第 4 行附近无法读取", str(raised.exception))
+        self.assertEqual(ResourcePage.objects.count(), before)
+
+    def test_a_body_over_the_limit_is_refused(self):
+        line = {
+            "title": "十兆的正文",
+            "summary": "",
+            "body": "字" * 200_001,
+            "subject": "数学",
+            "grade": "高一",
+            "school": "",
+            "resource_type": "教案",
+        }
+        path = self.write(self.tmp_path, "big.jsonl", json.dumps(line, ensure_ascii=False))
+        with self.assertRaisesMessage(
+            CommandError, "第 1 行，列 body：正文有 200001 个字符，超过上限 200000"
+        ):
+            self.run_import(path)
+        self.assertFalse(ResourcePage.objects.filter(title="十兆的正文").exists())
+        line["body"] = "字" * 200_000
+        path.write_text(json.dumps(line, ensure_ascii=False), encoding="utf-8")
+        self.run_import(path)
+        self.assertTrue(ResourcePage.objects.filter(title="十兆的正文").exists())
+
+    def test_a_nul_character_is_a_row_error(self):
+        line = {
+            "title": "空字符\u0000标题",
+            "summary": "",
+            "body": "",
+            "subject": "数学",
+            "grade": "高一",
+            "school": "",
+            "resource_type": "教案",
+        }
+        path = self.write(self.tmp_path, "nul.jsonl", json.dumps(line))
+        with self.assertRaisesMessage(CommandError, "第 1 行，列 title：含有不允许的空字符"):
+            self.run_import(path)
+
+    def test_stage_from_the_school_or_general_without_a_grade(self):
+        path = self.csv(
+            [
+                "罗山中学典型案例,,,banji,,罗山中学,典型案例,,,,,",
+                "职校班主任工作,,,banji,,职业技术学校,典型案例,,,,,",
+                "全区教师发展规划,,,banji,,,典型案例,,,,,",
+            ]
+        )
+        self.run_import(path)
+        stages = dict(
+            ResourcePage.objects.filter(
+                title__in=["罗山中学典型案例", "职校班主任工作", "全区教师发展规划"]
+            ).values_list("title", "stage__name")
+        )
+        self.assertEqual(
+            stages,
+            {"罗山中学典型案例": "普通高中", "职校班主任工作": "中职", "全区教师发展规划": "通用"},
+        )
+        general = ResourcePage.objects.get(title="全区教师发展规划")
+        self.assertContains(self.client.get(general.url), "通用")
+        listing = self.client.get("/resources/?stage=tongyong")
+        self.assertContains(listing, "全区教师发展规划")
+        self.assertNotContains(listing, "罗山中学典型案例")
+
+    def test_repeated_titles_are_reported(self):
+        self.run_import(self.csv(rows()))
+        path = self.csv([*rows(), rows()[1]])
+        for args in (("--dry-run",), ()):
+            output = self.run_import(path, *args)
+            self.assertIn("3 个标题与已有页面或文件中的其他行重复", output)
+            self.assertRegex(output, r"第 2 行“函数的奇偶性 教案”→ [a-z-]+-2\n")
+            self.assertRegex(output, r"第 3 行“读后续写 学案”→ [a-z-]+-2\n")
+            self.assertRegex(output, r"第 4 行“读后续写 学案”→ [a-z-]+-3\n")
+        self.assertIn("其中 3 个因标题重复，网址加了序号", output)

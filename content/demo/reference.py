@@ -49,7 +49,14 @@ RESPONSIBLE_UNITS = [
     ("zhijiao", "红寺堡区职业技术学校", "职业技术学校", "school", "zhijiao"),
 ]
 
-STAGES = [("chuzhong", "初中"), ("gaozhong", "普通高中"), ("zhongzhi", "中职")]
+# 通用: material for every stage (a district's case studies, class-teacher work, teacher
+# development), rather than a stage it does not belong to.
+STAGES = [
+    ("chuzhong", "初中"),
+    ("gaozhong", "普通高中"),
+    ("zhongzhi", "中职"),
+    ("tongyong", "通用"),
+]
 
 # (slug, name, kind, stage slugs)
 SUBJECTS = [

@@ -13,6 +13,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from caching import fragment
+from content import params as url_params
 from content.api import label_of, name_of
 from content.blocks import BodyBlock
 from content.calendar import calendar_response
@@ -38,11 +39,11 @@ class ActivityType(models.TextChoices):
 class MonthFacet(Facet):
     """The month an activity starts in, as ?month=2024-03, newest first."""
 
+    def accepts(self, model, value):
+        return url_params.month(value) is not None
+
     def apply(self, queryset, value):
-        try:
-            year, month = (int(part) for part in value.split("-"))
-        except ValueError:
-            return queryset.none()
+        year, month = url_params.month(value)
         return queryset.filter(**{f"{self.field}__year": year, f"{self.field}__month": month})
 
     def counts(self, queryset):

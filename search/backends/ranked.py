@@ -11,6 +11,7 @@ and score of every match, computed once), and this module joins it to the querys
 import hashlib
 from collections import OrderedDict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import AutoField, BigAutoField, Count, F, IntegerField, SmallAutoField
 from django.db.models.expressions import RawSQL
@@ -118,6 +119,10 @@ class RankedSearchResults(BaseSearchResults):
     def _plan(self):
         """('all' | 'none' | 'match', tree, pinyin)."""
         compiler = self.query_compiler
+        try:
+            self._inner()
+        except EmptyResultSet:
+            return "none", None, None  # filtered to nothing (`pk__in=[]`): no SQL to run
         try:
             tree = compiler.tree()
         except MatchesEverything:

@@ -12,9 +12,10 @@ from search.bulk import BatchIndexer
 
 class Command(BaseCommand):
     help = (
-        "从 JSON Lines 或 CSV（UTF-8，可带 BOM）批量导入已发布的资源页面并建立搜索索引。"
-        "必需的列：title, summary, body, subject, grade, school, resource_type；"
-        "可选：stage, textbook_edition, level, tags（逗号分隔）, file（附件路径，相对于导入文件）。"
+        "从 JSON Lines 或 CSV（UTF-8 可带 BOM，或 GB18030/GBK）批量导入已发布的资源页面并建立"
+        "搜索索引。必需的列：title, summary, body, subject, grade, school, resource_type；"
+        "可选：stage（不填则按年级、学校推断，否则为通用）, textbook_edition, level, "
+        "tags（逗号分隔）, file（附件路径，相对于导入文件，且须在其文件夹之内）。"
         "任何一行出错则什么都不导入。"
     )
 
@@ -26,6 +27,10 @@ class Command(BaseCommand):
             action="store_true",
             help="新建文件中出现、但尚不存在的学科、年级、学校等分类，而不是报错",
         )
+        parser.add_argument(
+            "--files-root",
+            help="附件所在的文件夹（默认：导入文件所在的文件夹）；其外的文件不会被附加",
+        )
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入")
 
     def handle(self, *args, **options):
@@ -36,12 +41,14 @@ class Command(BaseCommand):
             progress=self._progress("写入"),
         )
         try:
-            rows = importer.check(options["file"])
+            rows = importer.check(options["file"], files_root=options["files_root"])
+            renamed = importer.renamed(rows)
         except ImportError_ as error:
             raise CommandError(str(error)) from None
         except OSError as error:
             raise CommandError(f"无法读取文件：{error}") from None
         self.stdout.write(f"已检查 {len(rows)} 行，没有发现错误。")
+        self._report_renamed(renamed)
         if options["dry_run"]:
             self.stdout.write("试运行（--dry-run）：未写入任何内容。")
             return
@@ -65,6 +72,21 @@ class Command(BaseCommand):
                 f"已导入并发布 {len(ids)} 个资源，用时 {time.monotonic() - started:.1f} 秒。"
             )
         )
+        if renamed:
+            self.stdout.write(f"其中 {len(renamed)} 个因标题重复，网址加了序号（见上）。")
+
+    def _report_renamed(self, renamed):
+        if not renamed:
+            return
+        self.stdout.write(
+            self.style.WARNING(
+                f"{len(renamed)} 个标题与已有页面或文件中的其他行重复，网址将加上序号："
+            )
+        )
+        for number, title, slug in renamed[:50]:
+            self.stdout.write(f"  第 {number} 行“{title}”→ {slug}")
+        if len(renamed) > 50:
+            self.stdout.write(f"  ……另有 {len(renamed) - 50} 个")
 
     def _parent(self, value):
         if not value:
