@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "content",
     "search",
     "tracking",
+    "privacy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -266,6 +267,13 @@ if S3_BUCKET:
 # Wagtail would redirect document downloads to the bucket's URL for remote storage, past
 # the privacy check: the portal always serves them itself.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Images used only by private pages are stored under this prefix (privacy.images), which the
+# web server and the bucket do not publish; their URLs reach the portal's checked view.
+PRIVATE_MEDIA_PREFIX = "private/"
+# With nginx in front and files on its disk: the `internal` location that serves MEDIA_ROOT,
+# so that the portal answers a checked request with X-Accel-Redirect instead of streaming the
+# file itself (deploy/nginx). Empty: the portal streams (development, object storage).
+PRIVATE_MEDIA_ACCEL_REDIRECT = os.environ.get("PRIVATE_MEDIA_ACCEL_REDIRECT", "")
 
 # Content-Security-Policy (django-csp; portal/csp.py says why the admin has its own). Every
 # asset is the portal's own; the only other hosts are the video sites' players that

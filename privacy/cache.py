@@ -1,0 +1,5 @@
+"""The one door to the shared, generation-keyed cache (moving to caching.page_cache)."""
+
+from portal.page_cache import fragment
+
+__all__ = ["fragment"]
