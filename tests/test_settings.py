@@ -137,7 +137,7 @@ def test_a_public_page_carries_the_production_security_headers(
     client, demo_site, settings, monkeypatch
 ):
     production = production_settings(monkeypatch)
-    assert production.STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert production.STORAGES["default"]["BACKEND"] == "privacy.storage.S3Storage"
     assert production.SESSION_ENGINE == "django.contrib.sessions.backends.cache"
     assert production.CACHES["sessions"]["LOCATION"] == "redis://127.0.0.1:6379/0"
     for name in (

@@ -11,6 +11,7 @@ and score of every match, computed once), and this module joins it to the querys
 import hashlib
 from collections import OrderedDict
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import AutoField, BigAutoField, Count, F, IntegerField, SmallAutoField
 from django.db.models.expressions import RawSQL
@@ -127,6 +128,10 @@ class RankedSearchResults(BaseSearchResults):
             return "none", None, None
         pinyin = compiler.pinyin() if not compiler.autocomplete else None
         if tree is None and pinyin is None:
+            return "none", None, None
+        try:
+            self._inner()
+        except EmptyResultSet:  # a queryset that can hold nothing (an editor with no 文件夹)
             return "none", None, None
         return "match", tree, pinyin
 
