@@ -1,5 +1,5 @@
 """The one door to the shared, generation-keyed cache (moving to caching.page_cache)."""
 
-from portal.page_cache import fragment
+from portal.page_cache import fragment, purge
 
-__all__ = ["fragment"]
+__all__ = ["fragment", "purge"]

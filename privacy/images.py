@@ -16,6 +16,7 @@ from django.conf import settings
 
 from wagtail.images import get_image_model
 
+from privacy.cache import purge
 from privacy.files import compute_private_ids
 
 logger = logging.getLogger(__name__)
@@ -67,10 +68,17 @@ def sync_images():
     coming = model.objects.filter(file__startswith=PREFIX)
     if private:
         coming = coming.exclude(pk__in=private)
+    moved = False
     for image in going:
         move_image(image, True)
+        moved = True
     for image in coming:
         move_image(image, False)
+        moved = True
+    if moved:
+        # The publish that caused this purged the cache before the files moved (this runs
+        # after the commit): a page rendered in between may name an old address.
+        purge()
 
 
 def place_new_rendition(rendition):

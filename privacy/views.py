@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.shortcuts import redirect
 
 from wagtail.images import get_image_model
 
@@ -18,10 +19,23 @@ def private_image(request, name):
             model.get_rendition_model().objects.select_related("image").filter(file=stored).first()
         )
         if rendition is None:
-            raise Http404
+            return _moved_out(model, name)
         image, fieldfile = rendition.image, rendition.file
     # None: no page uses it any more; it is public and moves out on the next change.
     answer = verdict(image, request)
     if answer is not None and answer is not True:
         return answer
     return file_response(fieldfile)
+
+
+def _moved_out(model, name):
+    """An image made public again has left `private/`: a page cached before it moved still
+    names the old address, which leads to the new one."""
+    image = model.objects.filter(file=name).first()
+    rendition = None
+    if image is None:
+        rendition = model.get_rendition_model().objects.filter(file=name).first()
+    moved = image or rendition
+    if moved is None:
+        raise Http404
+    return redirect(moved.file.url)
