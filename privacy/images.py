@@ -61,24 +61,26 @@ def move_image(image, private):
 
 
 def sync_images():
-    """Put every image where its privacy says: private ones under PREFIX, the others out."""
+    """Put every image where its privacy says: private ones under PREFIX, the others out.
+    Answers how many moved each way."""
     model = get_image_model()
     private = compute_private_ids(model)
     going = model.objects.filter(pk__in=private).exclude(file__startswith=PREFIX)
     coming = model.objects.filter(file__startswith=PREFIX)
     if private:
         coming = coming.exclude(pk__in=private)
-    moved = False
+    moved = {"private": 0, "public": 0}
     for image in going:
         move_image(image, True)
-        moved = True
+        moved["private"] += 1
     for image in coming:
         move_image(image, False)
-        moved = True
-    if moved:
+        moved["public"] += 1
+    if any(moved.values()):
         # The publish that caused this purged the cache before the files moved (this runs
         # after the commit): a page rendered in between may name an old address.
         purge()
+    return moved
 
 
 def place_new_rendition(rendition):

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.test import TestCase
 
 from wagtail.images import get_image_model
@@ -336,3 +337,7 @@ class FilePrivacyTests(TestCase):
             for use in ("attached", "block", "link"):
                 self.assertIn(self.files[kind][use].pk, private)
         self.assertNotIn(self.shared_doc.pk, private)
+        # Everything is already where it belongs: the command has nothing to move.
+        out = io.StringIO()
+        call_command("sync_private_images", stdout=out)
+        self.assertIn("转为私有：0 张图片；转为公开：0 张图片", out.getvalue())
