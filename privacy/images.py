@@ -62,7 +62,7 @@ def move_image(image, private):
 
 def sync_images():
     """Put every image where its privacy says: private ones under PREFIX, the others out.
-    Answers how many moved each way."""
+    Answers how many images (and stray renditions) moved each way."""
     model = get_image_model()
     private = compute_private_ids(model)
     going = model.objects.filter(pk__in=private).exclude(file__startswith=PREFIX)
@@ -76,6 +76,16 @@ def sync_images():
     for image in coming:
         move_image(image, False)
         moved["public"] += 1
+    # Renditions made several at once (Wagtail's bulk_create, as srcset and picture tags
+    # do) come with no signal: any left beside the public ones are gathered here.
+    stray = (
+        model.get_rendition_model()
+        .objects.filter(image__file__startswith=PREFIX)
+        .exclude(file__startswith=PREFIX)
+    )
+    for rendition in stray:
+        move_rendition(rendition, True)
+        moved["private"] += 1
     if any(moved.values()):
         # The publish that caused this purged the cache before the files moved (this runs
         # after the commit): a page rendered in between may name an old address.

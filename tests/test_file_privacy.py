@@ -337,7 +337,15 @@ class FilePrivacyTests(TestCase):
             for use in ("attached", "block", "link"):
                 self.assertIn(self.files[kind][use].pk, private)
         self.assertNotIn(self.shared_doc.pk, private)
+        # Renditions made several at once come with no signal; the command gathers them.
+        figure = Image.objects.get(pk=self.files["group"]["figure"].pk)
+        made = figure.get_renditions("fill-20x20", "fill-10x10")
+        self.assertFalse(any(r.file.name.startswith("private/") for r in made.values()))
+        out = io.StringIO()
+        call_command("sync_private_images", stdout=out)
+        self.assertIn("转为私有：2 项", out.getvalue())
+        self.assertEqual(figure.renditions.exclude(file__startswith="private/").count(), 0)
         # Everything is already where it belongs: the command has nothing to move.
         out = io.StringIO()
         call_command("sync_private_images", stdout=out)
-        self.assertIn("转为私有：0 张图片；转为公开：0 张图片", out.getvalue())
+        self.assertIn("转为私有：0 项；转为公开：0 项", out.getvalue())

@@ -12,6 +12,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         moved = sync_images()
-        self.stdout.write(
-            f"转为私有：{moved['private']} 张图片；转为公开：{moved['public']} 张图片"
-        )
+        self.stdout.write(f"转为私有：{moved['private']} 项；转为公开：{moved['public']} 项")
