@@ -1,4 +1,4 @@
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from wagtail.documents.models import document_served
@@ -44,3 +44,14 @@ def mirror_section_privacy(sender, instance, **kwargs):
     workshops = WorkshopPage.objects.filter(path__startswith=page.path)
     for workshop in workshops:
         sync_collection_privacy(workshop)
+
+
+@receiver(m2m_changed, sender=PageViewRestriction.groups.through)
+def mirror_section_groups(sender, instance, action, **kwargs):
+    """A group-only restriction is saved before its groups are set (the admin's privacy form,
+    Wagtail's own order): the 文件夹's copy takes the groups when they come, else the
+    workshop's members would be refused their own files."""
+    if action in ("post_add", "post_remove", "post_clear") and isinstance(
+        instance, PageViewRestriction
+    ):
+        mirror_section_privacy(sender, instance)

@@ -59,8 +59,10 @@ socks = [socket.socket() for _ in range(3)]
 for s in socks: s.bind(('127.0.0.1', 0))
 print(*[s.getsockname()[1] for s in socks])")
 srv="$work/srv-nginx"
-mkdir -p "$srv/staticfiles/css" "$srv/media/images" "$srv/media/documents" "$srv/media/media" "$srv/media/other"
-for f in staticfiles/css/portal.css media/images/a.png media/documents/a.pdf media/media/a.mp4 media/other/a.txt; do
+mkdir -p "$srv/staticfiles/css" "$srv/media/images" "$srv/media/documents" "$srv/media/media" "$srv/media/other" \
+    "$srv/media/private/images"
+for f in staticfiles/css/portal.css media/images/a.png media/documents/a.pdf media/media/a.mp4 media/other/a.txt \
+    media/private/images/a.png; do
     echo x > "$srv/$f"
 done
 sed -i -e "s#listen 80;#listen 127.0.0.1:$http_port;#; s#listen 443 ssl http2;#listen 127.0.0.1:$https_port ssl http2;#" \
@@ -83,6 +85,8 @@ expect 200 /media/images/a.png "content-security-policy: default-src 'none'; san
 expect 403 /media/documents/a.pdf
 expect 403 /media/media/a.mp4
 expect 403 /media/other/a.txt
+expect 502 /media/private/images/a.png   # a private image: to the app servers' check, absent here
+expect 404 /internal-media/private/images/a.png   # only an app server's X-Accel-Redirect reaches it
 expect 502 /resources/   # passed on to the app servers, absent here
 got=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$http_port/x?y=1")
 [ "$got" = "301 https://127.0.0.1/x?y=1" ] || { echo "plain HTTP: $got"; exit 1; }

@@ -7,7 +7,7 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
 
 from content import params
-from content.privacy import public_documents
+from privacy.files import readable
 
 # Past this, an offset names no page of any real listing, and SQLite cannot add it to a limit.
 MAX_OFFSET = 2**31 - 1
@@ -54,19 +54,22 @@ class CheckedPagesAPIViewSet(CheckedParametersMixin, PagesAPIViewSet):
     pass
 
 
-class CheckedImagesAPIViewSet(CheckedParametersMixin, ImagesAPIViewSet):
-    pass
-
-
-class PublicDocumentsAPIViewSet(CheckedParametersMixin, DocumentsAPIViewSet):
-    """Only documents anyone may download (content.privacy)."""
+class ReadableDocumentsAPIViewSet(CheckedParametersMixin, DocumentsAPIViewSet):
+    """Only documents the visitor may download (privacy.files)."""
 
     def get_queryset(self):
-        return public_documents(super().get_queryset())
+        return readable(super().get_queryset(), self.request)
+
+
+class ReadableImagesAPIViewSet(CheckedParametersMixin, ImagesAPIViewSet):
+    """Only images the visitor may see (privacy.files)."""
+
+    def get_queryset(self):
+        return readable(super().get_queryset(), self.request)
 
 
 # Read-only: other school sites in the region pull pages, images and documents from here.
 api_router = WagtailAPIRouter("wagtailapi")
 api_router.register_endpoint("pages", CheckedPagesAPIViewSet)
-api_router.register_endpoint("images", CheckedImagesAPIViewSet)
-api_router.register_endpoint("documents", PublicDocumentsAPIViewSet)
+api_router.register_endpoint("images", ReadableImagesAPIViewSet)
+api_router.register_endpoint("documents", ReadableDocumentsAPIViewSet)

@@ -12,6 +12,7 @@ from content import feeds
 from content.media_views import serve_media
 from content.share import page_qr_code
 from portal.api import api_router
+from privacy import views as privacy_views
 from search import views as search_views
 
 urlpatterns = [
@@ -33,6 +34,12 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("share/<int:page_id>/qr.svg", page_qr_code, name="page_qr_code"),
     path("media-files/<int:media_id>/<str:filename>", serve_media, name="media_file"),
+    # Images used only by private pages (privacy.images): the web server passes this folder on.
+    path(
+        f"{settings.MEDIA_URL.lstrip('/')}{settings.PRIVATE_MEDIA_PREFIX}<path:name>",
+        privacy_views.private_image,
+        name="private_image",
+    ),
     path("feeds/news/", feeds.NewsFeed(), name="feed_news"),
     path("feeds/news/atom/", feeds.atom(feeds.NewsFeed)(), name="feed_news_atom"),
     path("feeds/resources/", feeds.ResourceFeed(), name="feed_resources"),
@@ -52,7 +59,8 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
-    # Images only: documents and videos go through their permission-checked views.
+    # Public images only: documents, videos and private images (under media/private/) go
+    # through their permission-checked views.
     for folder in ("images", "original_images", "media_thumbnails"):
         urlpatterns += static(
             f"{settings.MEDIA_URL}{folder}/", document_root=f"{settings.MEDIA_ROOT}/{folder}"

@@ -16,6 +16,7 @@ import pytest
 from content.importing import ResourceImporter
 from content.models import PortalDocument, ResourcePage, Subject
 from portal.backup import storage_files
+from privacy.files import pages_using
 from tests.session_demo import load_demo
 from tests.test_extraction import docx_bytes
 
@@ -139,6 +140,9 @@ class ImportResourcesTests(TestCase):
         page = ResourcePage.objects.get(title="函数的奇偶性 教案")
         self.assertEqual(page.documents.get().document.title, "plan")
         self.assertEqual([p.pk for p in Page.objects.live().search("向日葵")], [page.pk])
+        # The reference index knows the page uses it: the file follows the page's privacy.
+        document = page.documents.get().document
+        self.assertEqual([p.pk for p in pages_using(document)], [page.pk])
 
     def test_a_failure_while_writing_leaves_nothing_behind(self):
         (self.tmp_path / "plan.docx").write_bytes(docx_bytes("半途而废的附件"))

@@ -2,14 +2,19 @@
 and videos still pass the portal's permission check and are streamed by it, never handed
 out as bucket URLs."""
 
+import io
+
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 
+from wagtail.images import get_image_model
 from wagtail.models import PageViewRestriction
 
 import boto3
 import pytest
 from moto import mock_aws
+from PIL import Image as PILImage
 from wagtailmedia.models import get_media_model
 
 from content.models import PortalDocument
@@ -30,7 +35,7 @@ def bucket(settings):
         settings.STORAGES = {
             **settings.STORAGES,
             "default": {
-                "BACKEND": "storages.backends.s3.S3Storage",
+                "BACKEND": "privacy.storage.S3Storage",
                 "OPTIONS": {
                     "bucket_name": BUCKET,
                     "region_name": "cn-north-1",
@@ -97,3 +102,27 @@ def test_a_private_video_in_the_bucket_is_streamed_by_the_portal(client, demo_si
     html = client.get(page.url).content.decode()
     assert url in html
     assert BUCKET not in html
+
+
+@pytest.mark.django_db
+def test_a_private_image_in_the_bucket_moves_under_private_and_is_streamed_by_the_portal(
+    client, demo_site, bucket, django_capture_on_commit_callbacks
+):
+    picture = io.BytesIO()
+    PILImage.new("RGB", (40, 30), "maroon").save(picture, "PNG")
+    image = get_image_model().objects.create(
+        title="教师专用板书", file=ImageFile(picture, name="board.png")
+    )
+    page = make_recording("教师专用板书课", poster=image)
+    with django_capture_on_commit_callbacks(execute=True):
+        teachers_only(page)
+    image.refresh_from_db()
+    assert image.file.name.startswith("private/original_images/")
+    keys = stored_keys(bucket)
+    assert image.file.name in keys
+    assert not any(key.startswith("original_images/") for key in keys)
+    assert image.file.url.startswith("/media/private/")  # the portal's, not the bucket's
+
+    assert "/login/" in client.get(image.file.url)["Location"]
+    client.force_login(get_user_model().objects.create_user("teacher-s3", password="x"))
+    assert streamed(client.get(image.file.url)).startswith(b"\x89PNG")

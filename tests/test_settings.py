@@ -162,7 +162,7 @@ def test_a_public_page_carries_the_production_security_headers(
     client, demo_site, settings, monkeypatch
 ):
     production = production_settings(monkeypatch)
-    assert production.STORAGES["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert production.STORAGES["default"]["BACKEND"] == "privacy.storage.S3Storage"
     # Sessions outlive a Redis restart; Redis away is a cache miss, not a 500.
     assert production.SESSION_ENGINE == "django.contrib.sessions.backends.db"
     assert production.CACHES["default"]["LOCATION"] == "redis://127.0.0.1:6379/0"

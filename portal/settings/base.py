@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "content",
     "search",
     "tracking",
+    "privacy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -255,7 +256,8 @@ if S3_BUCKET:
     S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
     S3_CUSTOM_DOMAIN = os.environ.get("S3_CUSTOM_DOMAIN", "")
     STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # django-storages' S3Storage, with private images' URLs on the portal (privacy.storage)
+        "BACKEND": "privacy.storage.S3Storage",
         "OPTIONS": {
             "bucket_name": S3_BUCKET,
             "endpoint_url": S3_ENDPOINT_URL or None,
@@ -281,6 +283,17 @@ if S3_BUCKET:
 # Wagtail would redirect document downloads to the bucket's URL for remote storage, past
 # the privacy check: the portal always serves them itself.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Wagtail writes its reference index in a task on every save. File privacy (privacy/) is read
+# from that index, so the task runs at once, in the request that saved the page, never later
+# from a queue: a page just made private must not leave its files public in between.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Images used only by private pages are stored under this prefix (privacy.images), which the
+# web server and the bucket do not publish; their URLs reach the portal's checked view.
+PRIVATE_MEDIA_PREFIX = "private/"
+# With nginx in front and files on its disk: the `internal` location that serves MEDIA_ROOT,
+# so that the portal answers a checked request with X-Accel-Redirect instead of streaming the
+# file itself (deploy/nginx). Empty: the portal streams (development, object storage).
+PRIVATE_MEDIA_ACCEL_REDIRECT = os.environ.get("PRIVATE_MEDIA_ACCEL_REDIRECT", "")
 
 # Content-Security-Policy (django-csp; portal/csp.py says why the admin has its own). Every
 # asset is the portal's own; the only other hosts are the video sites' players that

@@ -132,6 +132,10 @@ class RankedSearchResults(BaseSearchResults):
         pinyin = compiler.pinyin() if not compiler.autocomplete else None
         if tree is None and pinyin is None:
             return "none", None, None
+        try:
+            self._inner()
+        except EmptyResultSet:  # a queryset that can hold nothing (an editor with no 文件夹)
+            return "none", None, None
         return "match", tree, pinyin
 
     def _inner(self):
