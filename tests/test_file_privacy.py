@@ -26,12 +26,13 @@ import pytest
 from PIL import Image as PILImage
 from wagtailmedia.models import get_media_model
 
-from content.demo.loader import DemoLoader
+from content.groups import MEMBERS, REVIEWERS, TEACHERS
 from content.models import PortalDocument, RecordingPage, ResourceDocument, WorkshopPage
 from content.privacy import workshop_collection_name
-from content.roles import MEMBERS, REVIEWERS, TEACHERS, RoleSetup
+from portal.setup.roles import RoleSetup
 from privacy.files import compute_private_ids
 from tests.factories import make_recording, make_resource
+from tests.session_demo import load_demo
 from tests.test_roles_privacy import document, resource_in, user
 
 Image = get_image_model()
@@ -83,7 +84,7 @@ class FilePrivacyTests(TestCase):
     def setUpTestData(cls):
         # Files are moved when the transaction commits; here, at the end of each block.
         with cls.captureOnCommitCallbacks(execute=True):
-            DemoLoader().run()
+            load_demo()
         cls.workshop = WorkshopPage.objects.get(slug="wuli-mingshi")  # 罗山中学
         insiders = Group.objects.create(name=INSIDERS)
         cls.users = {

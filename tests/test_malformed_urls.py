@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from content.demo.loader import DemoLoader
 from content.filters import FacetedIndexMixin
 from content.models import ActivityPage, PortalDocument, WorkshopPage
 from search.facets import search_facets
+from tests.session_demo import load_demo
 
 REQUESTS = 2000
 
@@ -186,7 +186,7 @@ def ids(known):
 class MalformedURLTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader().run()
+        load_demo()
 
     def setUp(self):
         self.failures = []

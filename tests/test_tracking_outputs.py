@@ -3,6 +3,7 @@ returns it, and only a verified record moves a target."""
 
 from unittest import mock
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.test import TestCase
 
@@ -190,3 +191,147 @@ def _level(slug):
     from content.models import Level
 
     return Level.objects.get(slug=slug).pk
+
+
+class SeparateDutiesTests(TestCase):
+    """Nobody verifies their own work; a reviewer only verifies; a verified record is changed
+    only by the office, logged and back to 待审核; a record's school is its workshop's."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from content.groups import LEADS, OFFICE, REVIEWERS
+        from portal.setup.roles import RoleSetup
+        from tests.test_roles_privacy import user
+
+        load_demo()
+        cls.own = WorkshopPage.objects.get(slug="wuli-mingshi")  # 罗山中学
+        cls.vocational = WorkshopPage.objects.get(slug="qiye-deyu")  # 职业技术学校
+        cls.lead = user("la", person="黄志强")
+        cls.reviewer = user("rx", [REVIEWERS.format("罗山中学")])
+        cls.office = user("o", [OFFICE])
+        cls.colleague = user("o2", [OFFICE])
+        RoleSetup().run()
+        assert cls.lead.groups.filter(name=LEADS.format(cls.own.title)).exists()
+        cls.verified = OutputRecord.objects.get(title="市级精品课：牛顿第二定律")
+        assert cls.verified.status == OutputStatus.VERIFIED and cls.verified.quantity == 1
+
+    def data(self, record, **changes):
+        return {
+            "category": record.category,
+            "level": record.level_id or "",
+            "title": record.title,
+            "date": record.date.isoformat(),
+            "quantity": record.quantity,
+            "school": record.school_id or "",
+            "workshop": record.workshop_id or "",
+            "people": [p.pk for p in record.people.all()],
+            "description": record.description or "佐证说明",
+            "evidence_page": record.evidence_page_id or "",
+            **changes,
+        }
+
+    def test_a_reviewer_verifies_but_does_not_edit(self):
+        self.client.force_login(self.reviewer)
+        record = self.verified
+        edit = f"{ADMIN}edit/{record.pk}/"
+        assert self.client.get(edit).status_code in (302, 403)
+        self.client.post(edit, self.data(record, quantity=50))
+        self.client.post(edit, self.data(record, school=self.vocational.school_id))
+        record.refresh_from_db()
+        assert (record.quantity, record.school_id, record.status) == (
+            1,
+            self.own.school_id,
+            OutputStatus.VERIFIED,
+        )
+        assert self.client.get(f"{ADMIN}create/").status_code in (302, 403)
+        listing = self.client.get(ADMIN).content.decode()
+        assert edit not in listing
+
+    def test_the_office_changes_a_verified_record_logged_and_back_in_review(self):
+        from wagtail.models import ModelLogEntry
+
+        record = self.verified
+        self.client.force_login(self.office)
+        response = self.client.post(f"{ADMIN}edit/{record.pk}/", self.data(record, quantity=50))
+        assert response.status_code == 302, response.content.decode()[:2000]
+        record.refresh_from_db()
+        assert record.quantity == 50
+        assert record.status == OutputStatus.SUBMITTED and record.reviewed_by is None
+        assert record.last_changed_by == self.office and record.last_changed_at
+        entry = ModelLogEntry.objects.for_instance(record).get(action="tracking.reopen")
+        assert entry.user_id == self.office.pk
+        assert entry.data["changes"]["quantity"] == ["1", "50"]
+        assert not record.counts
+        report = self.client.get("/admin/reports/site-history/").content.decode()
+        assert "重回待审核" in report or "修改已核实的成果" in report
+
+        # The office cannot verify its own change; the school's reviewer can.
+        response = self.client.post(f"{ADMIN}review/{record.pk}/", {"verify": "1"}, follow=True)
+        assert "不能审核自己提交或修改的成果" in response.content.decode()
+        record.refresh_from_db()
+        assert record.status == OutputStatus.SUBMITTED
+        self.client.force_login(self.reviewer)
+        self.client.post(f"{ADMIN}review/{record.pk}/", {"verify": "1"})
+        record.refresh_from_db()
+        assert record.status == OutputStatus.VERIFIED and record.reviewed_by == self.reviewer
+        assert ModelLogEntry.objects.for_instance(record).filter(action="tracking.verify").exists()
+
+    def test_nobody_verifies_what_they_filed(self):
+        self.client.force_login(self.office)
+        response = self.client.post(
+            f"{ADMIN}create/",
+            self.data(self.verified, title="项目办录入的成果", quantity=1, people=[]),
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        record = OutputRecord.objects.get(title="项目办录入的成果")
+        assert record.submitted_by == self.office
+        listing = self.client.get(ADMIN, {"status": "submitted"}).content.decode()
+        assert f"{ADMIN}review/{record.pk}/" not in listing
+        self.client.post(f"{ADMIN}review/{record.pk}/", {"verify": "1"})
+        record.refresh_from_db()
+        assert record.status == OutputStatus.SUBMITTED
+        self.client.force_login(self.colleague)
+        self.client.post(f"{ADMIN}review/{record.pk}/", {"verify": "1"})
+        record.refresh_from_db()
+        assert record.status == OutputStatus.VERIFIED
+
+    def test_a_records_school_is_its_workshops(self):
+        self.client.force_login(self.lead)
+        form = self.client.get(f"{ADMIN}create/").context["form"]
+        assert list(form.fields["school"].queryset) == [self.own.school]
+        response = self.client.post(
+            f"{ADMIN}create/",
+            self.data(
+                self.verified,
+                title="学校与工作室不符",
+                school=self.vocational.school_id,
+                people=[],
+            ),
+        )
+        assert response.status_code == 200
+        assert "school" in response.context["form"].errors
+        assert not OutputRecord.objects.filter(title="学校与工作室不符").exists()
+
+        # The office is offered every school, and told when it does not match.
+        self.client.force_login(self.office)
+        response = self.client.post(
+            f"{ADMIN}create/",
+            self.data(
+                self.verified,
+                title="学校与工作室不符",
+                school=self.vocational.school_id,
+                people=[],
+            ),
+        )
+        assert response.status_code == 200
+        assert "依托学校" in str(response.context["form"].errors["school"])
+        record = OutputRecord(
+            category="quality_lesson",
+            title="直接保存也不行",
+            date="2026-10-01",
+            workshop=self.own,
+            school=self.vocational.school,
+            description="说明",
+        )
+        with pytest.raises(ValidationError):
+            record.full_clean()

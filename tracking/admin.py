@@ -1,11 +1,13 @@
 """The programme office's admin (帮扶跟踪): wagtail-modeladmin, one class per model.
 
-Who may do what (issue 6 builds roles on these permissions):
+Who may do what (issue 6 builds roles on these permissions, issue 13 separates the duties):
 - tracking.add_outputrecord / change_outputrecord / view_outputrecord — file output records.
   Without verify permission a user sees and files records only for the workshops they lead
   (their Person.user is the workshop's lead), and cannot change a record once verified.
-- tracking.verify_outputrecord — reviewers: see every record, verify it or return it with a
-  reason.
+- tracking.verify_outputrecord — reviewers: see their school's records (the office every
+  record), verify them or return them with a reason. A school's reviewer only verifies; a
+  verified record is changed only by the office, which puts it back to 待审核 and logs the
+  change. Nobody verifies a record they filed or last changed.
 - tracking.view_evaluationscore — the office: sees scores on the 成效 page, downloads the
   semester report.
 - the usual add/change/delete/view permissions on targets, measures, cadence rules,
@@ -49,6 +51,12 @@ def is_reviewer(user, record=None):
     return schools is None or school in schools
 
 
+def is_office(user):
+    """Verifies every school's records: the office (and the site admin). Only they change a
+    verified record."""
+    return user.has_perm(VERIFY_PERMISSION) and reviewer_school_ids(user) is None
+
+
 def leads(user, record):
     workshop = record.workshop
     return workshop is not None and workshop.lead.user_id == user.pk
@@ -81,13 +89,17 @@ class OutputRecordPermissionHelper(PermissionHelper):
     def user_can_edit_obj(self, user, obj):
         if not super().user_can_edit_obj(user, obj):
             return False
-        return is_reviewer(user, obj) or (leads(user, obj) and obj.status != OutputStatus.VERIFIED)
+        return is_office(user) or (leads(user, obj) and obj.status != OutputStatus.VERIFIED)
 
     def user_can_delete_obj(self, user, obj):
         return self.user_can_edit_obj(user, obj) and super().user_can_delete_obj(user, obj)
 
     def user_can_review_obj(self, user, obj):
-        return is_reviewer(user, obj) and obj.status == OutputStatus.SUBMITTED
+        return (
+            is_reviewer(user, obj)
+            and obj.status == OutputStatus.SUBMITTED
+            and not obj.is_own_work_of(user)
+        )
 
 
 class OutputRecordButtonHelper(ButtonHelper):
@@ -135,6 +147,8 @@ class OutputRecordAdmin(AtomicModelAdmin):
         "submitted_at",
         "reviewed_by",
         "reviewed_at",
+        "last_changed_by",
+        "last_changed_at",
     ]
     list_export = [
         "date",

@@ -29,6 +29,9 @@ class ReviewForm(forms.Form):
 
 def review_output(request, model_admin, instance_pk):
     record = get_object_or_404(OutputRecord, pk=instance_pk)
+    if record.is_own_work_of(request.user):
+        messages.error(request, _("不能审核自己提交或修改的成果，须由他人审核。"))
+        return redirect(model_admin.url_helper.index_url)
     if not model_admin.permission_helper.user_can_review_obj(request.user, record):
         raise PermissionDenied
     form = ReviewForm(request.POST or None)

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from wagtail import hooks
 
@@ -23,3 +24,12 @@ def register_report_urls():
 def add_tracking_panel(request, panels):
     if can_track(request.user):
         panels.append(TrackingPanel(request))
+
+
+@hooks.register("register_log_actions")
+def register_output_log_actions(actions):
+    actions.register_action("tracking.verify", _("核实成果"), _("成果已核实"))
+    actions.register_action("tracking.return", _("退回成果"), _("成果已退回"))
+    actions.register_action(
+        "tracking.reopen", _("修改已核实的成果"), _("已核实的成果经修改，重回待审核")
+    )

@@ -9,6 +9,7 @@ from wagtail.search import index
 
 from caching.privacy import PortalPageQuerySet, may_be_restricted
 from content.forms import PortalPageForm
+from content.permissions import PortalPagePermissionTester
 from content.references import reference_fields, with_references
 from content.slugs import pinyin_slug
 
@@ -47,9 +48,14 @@ class BasePage(Page):
     description_field = None
     # What the page's own template shows of its foreign keys, read with the page when routed.
     detail_related = ()
+    # What an editor may do to the page beyond Wagtail's permission set (content.permissions).
+    permission_tester_class = PortalPagePermissionTester
 
     class Meta:
         abstract = True
+
+    def permissions_for_user(self, user):
+        return self.permission_tester_class(user, self)
 
     def full_clean(self, *args, **kwargs):
         # Page.full_clean fills a blank slug with Django's slugify, which yields nothing for a
@@ -66,6 +72,10 @@ class BasePage(Page):
         if not may_be_restricted(self):
             return PageViewRestriction.objects.none()
         return super().get_view_restrictions()
+
+    def is_readable_by(self, request):
+        """Whether this visitor may read the page: live, and every view restriction passed."""
+        return self.live and all(r.accept_request(request) for r in self.get_view_restrictions())
 
     def route(self, request, path_components):
         # The child is read in its specific type with what its template shows of its keys,

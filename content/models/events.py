@@ -210,6 +210,16 @@ class ActivityPage(RoutablePageMixin, BasePage):
     def is_upcoming(self):
         return self.end >= timezone.now()
 
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # A workshop made private (teachers or a group only) or taken offline is neither
+        # named nor linked to a visitor who may not read it.
+        workshop = self.workshop
+        context["workshop"] = (
+            workshop if workshop is not None and workshop.is_readable_by(request) else None
+        )
+        return context
+
     @path("ical/", name="ical")
     def ical(self, request):
         return calendar_response([self], request, self.title, filename=self.slug)

@@ -14,6 +14,7 @@ from content.models.events import ActivityPage
 from content.models.pages import SectionIndexPage
 from content.models.recordings import RecordingPage
 from content.models.resources import ResourcePage
+from content.permissions import WorkshopPermissionTester
 
 
 class WorkshopKind(models.TextChoices):
@@ -119,6 +120,8 @@ class WorkshopPage(BasePage):
 
     template = "pages/workshop_page.html"
     detail_related = ("school", "lead")
+    # Members draft in the section; the workshop page itself is its lead's.
+    permission_tester_class = WorkshopPermissionTester
     parent_page_types = ["content.WorkshopIndexPage"]
     subpage_types = ["content.ResourcePage", "content.RecordingPage", "content.ActivityPage"]
 

@@ -99,6 +99,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account_locked.html"
 AXES_VERBOSE = False
+# Visitors sign in on Wagtail's front-end login, the form private pages send them to; Django's
+# default (/accounts/login/) is no page here, and files and videos redirect by this setting.
+LOGIN_URL = "wagtailcore_login"
 
 ROOT_URLCONF = "portal.urls"
 

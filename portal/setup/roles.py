@@ -6,8 +6,8 @@ creates what is missing and corrects what has drifted, so it is safe to run agai
 | --- | --- |
 | 教师 | read teachers-only pages, download their files (any account may) |
 | 工作室成员·<workshop> | draft pages in the workshop's section, upload, submit |
-| 工作室主持人·<workshop> | as members; the workshop page (apprentices); outputs |
-| 学校审核员·<school> | approve or return the school's workshops' pages; verify outputs |
+| 工作室主持人·<workshop> | as members; the workshop page (members, apprentices); outputs |
+| 学校审核员·<school> | approve (publish) or return the school's workshops' pages; verify outputs |
 | 项目办 | news and the 成效 page, publishing them; everything in 帮扶跟踪; reports |
 
 Membership of the workshop groups follows the workshop pages: a workshop's lead and members
@@ -43,7 +43,9 @@ UPLOADING = [
     "change_image",
 ]
 OUTPUT_FILING = ["add_outputrecord", "change_outputrecord", "view_outputrecord"]
-OUTPUT_REVIEW = ["view_outputrecord", "change_outputrecord", "verify_outputrecord"]
+# Reviewers verify records; they do not edit them (nobody verifies what they changed).
+OUTPUT_REVIEW = ["view_outputrecord", "verify_outputrecord"]
+NOT_FOR_REVIEWERS = ["add_outputrecord", "change_outputrecord", "delete_outputrecord"]
 
 
 def permissions(app_label, codenames):
@@ -70,6 +72,12 @@ class RoleSetup:
         missing = [p for p in perms if not group.permissions.filter(pk=p.pk).exists()]
         if missing:
             group.permissions.add(*missing)
+
+    def _revoke(self, group, perms):
+        extra = group.permissions.filter(pk__in=[p.pk for p in perms])
+        if extra.exists():
+            self.changes.append(f"收回 {group.name} 的权限 {'、'.join(p.codename for p in extra)}")
+            group.permissions.remove(*extra)
 
     def _page_permissions(self, group, page, codenames):
         for codename in codenames:
@@ -148,6 +156,8 @@ class RoleSetup:
         for school in School.objects.filter(role=School.Role.AIDED):
             group = self._group(REVIEWERS.format(school.short_name or school.name))
             self._grant(group, [access, *permissions("tracking", OUTPUT_REVIEW)])
+            # Set-ups before issue 13 let reviewers edit records too.
+            self._revoke(group, permissions("tracking", NOT_FOR_REVIEWERS))
             reviewers[school.pk] = group
 
         for workshop in WorkshopPage.objects.select_related("school", "lead__user"):
@@ -162,7 +172,9 @@ class RoleSetup:
             reviewer = reviewers.get(workshop.school_id)
             if reviewer is not None:
                 # Reviewers see the section's pages, history and audit log to judge them, and
-                # approving publishes: Wagtail checks the approver may publish there.
+                # approving publishes: Wagtail checks the approver may publish there. Without
+                # add permission they edit only what awaits them and do nothing to a page as
+                # a whole: no unpublishing, privacy, deleting, moving (content.permissions).
                 self._page_permissions(reviewer, workshop, ["change_page", "publish_page"])
                 self._workflow(
                     f"{workshop.school.short_name or workshop.school.name}工作室审核",

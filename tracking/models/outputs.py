@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.log_actions import log
 
 from content.groups import reviewer_school_ids
 
@@ -63,8 +64,20 @@ class OutputRecordQuerySet(models.QuerySet):
         return self.filter(workshop__lead__user=user)
 
 
+def _shown(value):
+    """A field's value as the change log shows it."""
+    if value is None:
+        return ""
+    if hasattr(value, "all"):
+        value = value.all()
+    if isinstance(value, (list, tuple, models.QuerySet)):
+        return "、".join(str(item) for item in value)
+    return str(value)
+
+
 class OutputRecordForm(WagtailAdminModelForm):
-    """A lead files records for the workshops they lead; the workshop list says so."""
+    """A lead files records for the workshops they lead, and the workshop and school lists
+    offer only those and their schools; a record's school is its workshop's."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,15 +88,33 @@ class OutputRecordForm(WagtailAdminModelForm):
             field.queryset = field.queryset.filter(lead__user=user)
             field.required = True
             field.empty_label = None
+            if "school" in self.fields:
+                school = self.fields["school"]
+                school.queryset = school.queryset.filter(
+                    pk__in=field.queryset.values("school")
+                ).distinct()
+        # What the record held, for the log of a change to a verified record.
+        self.before = (
+            {name: _shown(getattr(self.instance, name)) for name in self.fields}
+            if self.instance.pk
+            else {}
+        )
 
     def save(self, commit=True):
         record = super().save(commit=False)
-        # Every save by a submitter puts the record (back) in the review queue: an edit to a
-        # verified or returned record has to be looked at again before it counts.
+        reopened = record.pk is not None and record.status == OutputStatus.VERIFIED
+        # Every save puts the record (back) in the review queue: an edit to a verified or
+        # returned record has to be looked at again, by someone else, before it counts.
         record.submit(self.for_user, save=False)
         if commit:
             record.save()
             self.save_m2m()
+        if reopened:
+            changes = {
+                name: [self.before.get(name, ""), _shown(self.cleaned_data.get(name))]
+                for name in self.changed_data
+            }
+            log(record, "tracking.reopen", user=self.for_user, data={"changes": changes})
         return record
 
 
@@ -185,6 +216,16 @@ class OutputRecord(models.Model):
         editable=False,
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True, editable=False)
+    last_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    last_changed_at = models.DateTimeField(_("最后修改时间"), null=True, blank=True, editable=False)
 
     objects = OutputRecordQuerySet.as_manager()
 
@@ -213,8 +254,16 @@ class OutputRecord(models.Model):
         return self.title
 
     def clean(self):
-        if self.workshop_id and not self.school_id:
-            self.school_id = self.workshop.school_id
+        if self.workshop_id:
+            if not self.school_id:
+                self.school_id = self.workshop.school_id
+            elif self.school_id != self.workshop.school_id:
+                raise ValidationError(
+                    {
+                        "school": _("成果的学校须是其工作室的依托学校（%(school)s）。")
+                        % {"school": self.workshop.school}
+                    }
+                )
         if not (self.evidence_page_id or self.evidence_document_id or self.description.strip()):
             raise ValidationError(_("请提供佐证：链接已发布的页面、上传材料，或写明说明。"))
 
@@ -223,21 +272,38 @@ class OutputRecord(models.Model):
         return self.status == OutputStatus.VERIFIED
 
     def submit(self, user, save=True):
+        """Into the review queue after `user` filed or changed it. Whoever filed it stays its
+        submitter; neither they nor the last to change it may verify it."""
+        now = timezone.now()
         self.status = OutputStatus.SUBMITTED
-        self.submitted_by = user
-        self.submitted_at = timezone.now()
+        if self.submitted_by_id is None:
+            self.submitted_by = user
+        self.submitted_at = now
+        self.last_changed_by, self.last_changed_at = user, now
         self.reviewed_by, self.reviewed_at, self.return_reason = None, None, ""
         if save:
             self.save()
 
+    def is_own_work_of(self, user):
+        """Filed or last changed by the user: theirs to submit, someone else's to verify."""
+        return user.pk is not None and user.pk in (self.submitted_by_id, self.last_changed_by_id)
+
     def verify(self, user):
+        self._check_reviewer(user)
         self.status = OutputStatus.VERIFIED
         self.reviewed_by, self.reviewed_at, self.return_reason = user, timezone.now(), ""
         self.save(update_fields=["status", "reviewed_by", "reviewed_at", "return_reason"])
+        log(self, "tracking.verify", user=user)
 
     def return_to_submitter(self, user, reason):
         if not reason.strip():
             raise ValidationError(_("退回须写明理由。"))
+        self._check_reviewer(user)
         self.status = OutputStatus.RETURNED
         self.reviewed_by, self.reviewed_at, self.return_reason = user, timezone.now(), reason
         self.save(update_fields=["status", "reviewed_by", "reviewed_at", "return_reason"])
+        log(self, "tracking.return", user=user, data={"reason": reason})
+
+    def _check_reviewer(self, user):
+        if self.is_own_work_of(user):
+            raise PermissionDenied(_("不能审核自己提交或修改的成果。"))
