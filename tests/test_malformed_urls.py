@@ -358,3 +358,12 @@ class MalformedURLTests(TestCase):
 
     def test_the_tree_root_has_no_qr_code(self):
         self.assertEqual(self.client.get("/share/1/qr.svg").status_code, 404)
+
+    def test_a_search_filtered_to_nothing_finds_nothing(self):
+        # `pk__in=[]` has no SQL (EmptyResultSet): the backend answers without running any.
+        results = Page.objects.filter(pk__in=[]).search("精品课")
+        self.assertEqual(results.count(), 0)
+        self.assertEqual(list(results), [])
+        self.assertEqual(
+            list(Page.objects.filter(pk__in=[]).search("精品课", order_by_relevance=False)), []
+        )
