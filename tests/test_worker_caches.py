@@ -11,8 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from caching import fragment, generations, purge, request_scope
+from content.demo.loader import DemoLoader
 from content.models import NewsPage
 from content.models.news import NewsCategory
+from home.models import HomePage
 from portal.warmup import project_templates, warm
 
 
@@ -62,6 +64,20 @@ class LocalFragmentTests(TestCase):
             purge()
             fragment("test-new", lambda: "new")
             assert list(generations._local) == [f"fragment:{generations.generation()}:test-new"]
+
+
+class SharedPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        DemoLoader(library=False).run()
+
+    def test_routing_leaves_the_worker_s_shared_pages_as_they_were(self):
+        home = HomePage.objects.get()
+        assert self.client.get("/about/").status_code == 200
+        # The same generation: the very objects the request was routed through.
+        shared = home.top_pages()
+        assert "about" in [page.slug for page in shared]
+        assert [page for page in shared if "_cached_parent_obj" in vars(page)] == []
 
 
 class ChoiceLabelTests(SimpleTestCase):
