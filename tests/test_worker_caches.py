@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from caching import fragment, generations, purge, request_scope
-from content.demo.loader import DemoLoader
+from portal.setup.demo import DemoLoader
 from content.models import NewsPage
 from content.models.news import NewsCategory
 from home.models import HomePage
