@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from caching import fragment, generations, purge, request_scope
-from portal.setup.demo import DemoLoader
 from content.models import NewsPage
 from content.models.news import NewsCategory
 from home.models import HomePage
@@ -69,7 +68,7 @@ class LocalFragmentTests(TestCase):
 class SharedPagesTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
 
     def test_routing_leaves_the_worker_s_shared_pages_as_they_were(self):
         home = HomePage.objects.get()
