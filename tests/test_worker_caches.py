@@ -15,6 +15,7 @@ from content.models import NewsPage
 from content.models.news import NewsCategory
 from home.models import HomePage
 from portal.warmup import project_templates, warm
+from tests.session_demo import load_demo
 
 
 class LocalFragmentTests(TestCase):
