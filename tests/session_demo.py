@@ -19,6 +19,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files import File
@@ -40,8 +41,11 @@ def load_demo(demo_accounts=False, library=True):
     if not _copyable():
         return DemoLoader(**options).run()
     # The rows carry this database's content type ids; a test that restored a backup
-    # (tests/test_backup.py) can leave Django's cache of them holding other ids.
+    # (tests/test_backup.py) can leave Django's cache of them holding other ids. Filled
+    # again at once: a transactional test's flush empties the table, and the serialized
+    # rows it loads back must not meet content types made afresh from an empty cache.
     ContentType.objects.clear_cache()
+    ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
     with transaction.atomic():
         tables = _tables()
         before = {table: _rows(table) for table in tables}
