@@ -1,4 +1,4 @@
-"""What each worker process keeps for itself: shared fragments it has read, choice labels,
+"""What each worker process keeps for itself: shared fragments it has read
 and the templates compiled before gunicorn forks it."""
 
 from unittest import mock
@@ -80,7 +80,7 @@ class SharedPagesTests(TestCase):
         assert [page for page in shared if "_cached_parent_obj" in vars(page)] == []
 
 
-class ChoiceLabelTests(SimpleTestCase):
+class ChoiceLabelTests(TestCase):
     def test_labels_are_the_choices_and_unknown_values_show_as_stored(self):
         with translation.override("zh-hans"):
             for value, label in NewsCategory.choices:
