@@ -31,14 +31,11 @@ class Facet:
     def items(self, model):
         return reference_list(model._meta.get_field(self.field).related_model)
 
-    def accepts(self, model, value):
-        """Whether `value` names one of this facet's values; one that does not (a stale
-        link, a typo) is ignored rather than narrowing the listing to nothing."""
-        return any(item.slug == value for item in self.items(model))
-
     def apply(self, queryset, value):
+        # A value that names nothing (a stale link, a typo) finds nothing, and the page says
+        # so with a link that clears the filters; it never reaches the database as text.
         ids = [item.pk for item in self.items(queryset.model) if item.slug == value]
-        return queryset.filter(**{f"{self.field}_id__in": ids})
+        return queryset.filter(**{f"{self.field}_id__in": ids}) if ids else queryset.none()
 
     def counts(self, queryset):
         rows = (
@@ -58,10 +55,9 @@ class Facet:
 class ChoiceFacet(Facet):
     """A field with choices, filtered by the stored value and labelled by the choice."""
 
-    def accepts(self, model, value):
-        return value in dict(model._meta.get_field(self.field).choices)
-
     def apply(self, queryset, value):
+        if value not in dict(queryset.model._meta.get_field(self.field).choices):
+            return queryset.none()
         return queryset.filter(**{self.field: value})
 
     def counts(self, queryset):
@@ -74,11 +70,11 @@ class ChoiceFacet(Facet):
 class YearFacet(Facet):
     """The year of a date field, newest first."""
 
-    def accepts(self, model, value):
-        return url_params.year(value) is not None
-
     def apply(self, queryset, value):
-        return queryset.filter(**{f"{self.field}__year": url_params.year(value)})
+        year = url_params.year(value)
+        if year is None:
+            return queryset.none()
+        return queryset.filter(**{f"{self.field}__year": year})
 
     def counts(self, queryset):
         rows = (
@@ -98,12 +94,7 @@ class YearFacet(Facet):
 class FacetedListing:
     def __init__(self, queryset, facets, params, per_page=20, cache_key=None):
         self.queryset, self.facets, self.params, self.per_page = queryset, facets, params, per_page
-        model = queryset.model
-        self.active = {
-            f.param: params.get(f.param)
-            for f in facets
-            if params.get(f.param) and f.accepts(model, params.get(f.param))
-        }
+        self.active = {f.param: params.get(f.param) for f in facets if params.get(f.param)}
         # A section listing shows the same public pages to everyone, so its counts can be
         # shared through the cache until the next change purges it (caching.generations).
         self.cache_key = cache_key

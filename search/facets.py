@@ -99,10 +99,9 @@ class TypeFacet(CombinedFacet):
     def __init__(self, param="type", label="类型"):
         super().__init__(param, label, "content_type")
 
-    def accepts(self, model, value):
-        return value in page_model_names()
-
     def apply(self, queryset, value):
+        if value not in page_model_names():
+            return queryset.none()
         return queryset.filter(content_type__model=value)
 
     def expression(self):
@@ -131,11 +130,10 @@ class CrossTypeFacet(CombinedFacet):
         super().__init__(param, label, fields[0])
         self.model, self.fields = model, fields
 
-    def accepts(self, model, value):
-        return any(item.slug == value for item in reference_list(self.model))
-
     def apply(self, queryset, value):
         ids = [item.pk for item in reference_list(self.model) if item.slug == value]
+        if not ids:
+            return queryset.none()
         condition = Q()
         for field in self.fields:
             condition |= Q(**{f"{field}_id__in": ids})
@@ -163,11 +161,10 @@ class DateYearFacet(CombinedFacet):
     def __init__(self, param="year", label="年份"):
         super().__init__(param, label, "result_date")
 
-    def accepts(self, model, value):
-        return url_params.year(value) is not None
-
     def apply(self, queryset, value):
         year = url_params.year(value)
+        if year is None:
+            return queryset.none()
         return queryset.alias(facet_date=result_date()).filter(facet_date__year=year)
 
     def expression(self):

@@ -26,7 +26,7 @@ import pytest
 from PIL import Image as PILImage
 from wagtailmedia.models import get_media_model
 
-from content.groups import MEMBERS, REVIEWERS, TEACHERS
+from content.groups import MEMBERS, TEACHERS
 from content.models import PortalDocument, RecordingPage, ResourceDocument, WorkshopPage
 from content.privacy import workshop_collection_name
 from portal.setup.roles import RoleSetup
@@ -90,8 +90,8 @@ class FilePrivacyTests(TestCase):
         cls.users = {
             "teacher": user("t", [TEACHERS]),
             "insider": user("i", [TEACHERS, INSIDERS]),
-            # may edit the workshop's pages, reads neither group-only page
-            "editor": user("rx", [REVIEWERS.format("罗山中学")]),
+            # a member of the workshop: may edit its pages, is in neither page's group
+            "editor": user("rx", [MEMBERS.format(cls.workshop.title)]),
             "chooser": cls.chooser(),
             "nofolder": user("n"),
         }
@@ -173,7 +173,7 @@ class FilePrivacyTests(TestCase):
         return ids
 
     # Who reads each kind: anonymous visitors neither; a teacher the teachers-only files;
-    # the group's member both; the workshop's reviewer may edit the group-only resource.
+    # the group's member both; the workshop's member may edit the group-only resource.
     READERS = {
         "teachers": {"teacher", "insider", "editor", "chooser"},
         "group": {"insider"},

@@ -39,11 +39,11 @@ class ActivityType(models.TextChoices):
 class MonthFacet(Facet):
     """The month an activity starts in, as ?month=2024-03, newest first."""
 
-    def accepts(self, model, value):
-        return url_params.month(value) is not None
-
     def apply(self, queryset, value):
-        year, month = url_params.month(value)
+        parsed = url_params.month(value)
+        if parsed is None:
+            return queryset.none()
+        year, month = parsed
         return queryset.filter(**{f"{self.field}__year": year, f"{self.field}__month": month})
 
     def counts(self, queryset):
