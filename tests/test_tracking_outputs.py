@@ -9,9 +9,12 @@ from django.test import TestCase
 
 import pytest
 
+from content.groups import LEADS, OFFICE, REVIEWERS
 from content.models import Person, WorkshopPage
+from portal.setup.roles import RoleSetup
 from tests.factories import make_user
 from tests.session_demo import load_demo
+from tests.test_roles_privacy import user
 from tracking.models import OutputRecord, OutputStatus, Target
 from tracking.models.outputs import OutputRecordForm
 from tracking.progress import target_progress
@@ -199,10 +202,6 @@ class SeparateDutiesTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        from content.groups import LEADS, OFFICE, REVIEWERS
-        from portal.setup.roles import RoleSetup
-        from tests.test_roles_privacy import user
-
         load_demo()
         cls.own = WorkshopPage.objects.get(slug="wuli-mingshi")  # 罗山中学
         cls.vocational = WorkshopPage.objects.get(slug="qiye-deyu")  # 职业技术学校
