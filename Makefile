@@ -25,11 +25,14 @@ help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # uv installs the locked set in seconds (pip took minutes) and removes what the lock lacks;
-# the portal itself goes in editable, without dependencies of its own choosing.
+# the portal itself goes in editable, without dependencies of its own choosing. Bytecode is
+# compiled once here: where PYTHONDONTWRITEBYTECODE is set (this kind of machine sets it),
+# every Python process would otherwise compile Django and Wagtail again (seconds each, and
+# the tests start many: servers, shells, workers).
 $(STAMP): $(LOCK) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	test -x $(UV) || $(BIN)/pip install --quiet uv==$(UV_VERSION)
-	$(UV) pip sync --quiet --python $(PY) --require-hashes $(LOCK)
+	$(UV) pip sync --quiet --compile-bytecode --python $(PY) --require-hashes $(LOCK)
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $(STAMP)
 
