@@ -102,7 +102,7 @@ def _soffice(sources, workdir, timeout_s):
     ]
     outcome = sandbox.run_command(
         argv,
-        memory_mb=_setting("DOCUMENT_PREVIEW_OFFICE_MEMORY_MB", 2048),
+        memory_mb=_setting("DOCUMENT_PREVIEW_OFFICE_MEMORY_MB", 1024),
         timeout_s=timeout_s,
         cwd=workdir,
         # soffice writes under $HOME whatever the profile says; the service user may have none.

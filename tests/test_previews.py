@@ -15,6 +15,7 @@ from pathlib import Path
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.test import override_settings
 
 from wagtail.models import PageViewRestriction
@@ -215,6 +216,13 @@ def test_previews_follow_the_documents_file(demo_site, drawing, django_capture_o
         plan.save()
     assert len(drawing) == 2
 
+    # A document that has none (uploaded before previews, or while they were off) gets one.
+    DocumentPreview.objects.filter(document=slides).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("build_previews", stdout=io.StringIO())
+    assert drawing[-1] == [slides.pk]
+    assert DocumentPreview.objects.get(document=slides).status == "ready"
+
     plan.delete()
     assert not DocumentPreviewPage.objects.filter(image__in=new).exists()
     assert not any(default_storage.exists(name) for name in new)
@@ -264,6 +272,11 @@ def test_previews_are_exactly_as_private_as_their_document(
                 assert response.status_code == 200, (kind, who)
                 assert content(response) == stored.open("rb").read()
                 assert "private" in response["Cache-Control"]
+                # Behind nginx the portal checks and nginx sends the bytes.
+                with override_settings(PRIVATE_MEDIA_ACCEL_REDIRECT="/internal-media/"):
+                    accel = client.get(url)
+                assert accel["X-Accel-Redirect"] == f"/internal-media/{stored.name}"
+                assert not accel.content
                 html = client.get(page.url).content.decode()
                 assert 'alt="第 2 页"' in html and 'loading="lazy"' in html
                 assert f"/documents/{document.pk}/preview/1/?v=" in html

@@ -303,9 +303,10 @@ PRIVATE_MEDIA_ACCEL_REDIRECT = os.environ.get("PRIVATE_MEDIA_ACCEL_REDIRECT", ""
 # DOCUMENT_PREVIEWS=0 switches drawing off (a server without LibreOffice records why anyway).
 DOCUMENT_PREVIEWS = os.environ.get("DOCUMENT_PREVIEWS", "1") != "0"
 DOCUMENT_PREVIEW_PAGES = 5
-# LibreOffice maps far more than it uses: 600 MB converts a small file, 2 GB leaves room for
-# a deck of photos and still stops a bomb. Seconds per file (a batch gets 10 s more per file).
-DOCUMENT_PREVIEW_OFFICE_MEMORY_MB = 2048
+# Address space, not memory used: LibreOffice cannot start within 400 MB; 600 MB converted
+# both a one-page DOCX and a 43 MB deck of eight photos here; 1 GB leaves room and still stops
+# a bomb. Seconds per file (a batch of files gets 10 s more per file).
+DOCUMENT_PREVIEW_OFFICE_MEMORY_MB = 1024
 DOCUMENT_PREVIEW_PDF_MEMORY_MB = 1024
 DOCUMENT_PREVIEW_TIMEOUT = 60
 
