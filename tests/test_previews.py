@@ -9,6 +9,7 @@ per session, in one run, and the tests that need previews in the database reuse 
 import io
 import os
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from django.test import override_settings
 from wagtail.models import PageViewRestriction
 
 import docx
+import openpyxl
 import pytest
 from PIL import Image
 from pptx import Presentation
@@ -68,6 +70,16 @@ def pptx_bytes(slides):
     return buffer.getvalue()
 
 
+def xlsx_bytes():
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["学生", "成绩"])
+    sheet.append(["马小红", 92])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def pdf_bytes(pages, password=None):
     writer = PdfWriter()
     for _ in range(pages):
@@ -81,18 +93,21 @@ def pdf_bytes(pages, password=None):
 
 @pytest.fixture(scope="session")
 def drawn(tmp_path_factory):
-    """{"docx": Rendered, "pptx": Rendered, "broken": Rendered}: one LibreOffice run."""
+    """{"docx": Rendered, "pptx": Rendered, "xlsx": Rendered, "broken": Rendered}: one
+    LibreOffice run."""
     need("soffice")
     need("pdftoppm")
     folder = tmp_path_factory.mktemp("previews")
     sources = {
         "docx": folder / "plan.docx",
         "pptx": folder / "slides.pptx",
+        "xlsx": folder / "scores.xlsx",
         # A zip header and noise: LibreOffice cannot load it, and the batch goes on.
         "broken": folder / "broken.docx",
     }
     sources["docx"].write_bytes(docx_bytes(3))
     sources["pptx"].write_bytes(pptx_bytes(2))
+    sources["xlsx"].write_bytes(xlsx_bytes())
     sources["broken"].write_bytes(b"PK\x03\x04" + os.urandom(2000))
     started = time.monotonic()
     rendered = previews.render_files(sources, folder)
@@ -112,6 +127,7 @@ def test_office_files_are_converted_and_their_first_pages_drawn(drawn):
         assert page.convert("L").getextrema()[0] < 100
     with Image.open(slides.pages[0]) as page:
         assert page.size == (1400, 1050)  # a 4:3 slide, landscape
+    assert (drawn["xlsx"].reason, len(drawn["xlsx"].pages)) == ("", 1)
     assert drawn["broken"].reason == previews.CORRUPT and not drawn["broken"].pages
 
 
@@ -147,6 +163,9 @@ def test_a_converter_that_hangs_is_stopped_at_the_time_limit(tmp_path, settings)
     rendered = previews.render_files({1: source}, tmp_path)
     assert rendered[1].reason == previews.TIMEOUT
     assert time.monotonic() - started < 5
+    # The converter's whole process group went with it: no sleep it started is left.
+    left = subprocess.run(["pgrep", "-f", f"{hanging}"], capture_output=True, text=True)
+    assert left.stdout == ""
 
 
 @pytest.fixture

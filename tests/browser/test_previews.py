@@ -46,9 +46,7 @@ def test_a_teacher_pages_through_a_private_preview(journey, drawing):  # noqa: F
     with journey.step("the first slide is shown"):
         first = page.get_by_role("img", name="第 1 页")
         first.scroll_into_view_if_needed()
-        page.wait_for_function(
-            "img => img.complete && img.naturalWidth > 0", arg=first.element_handle()
-        )
+        page.wait_for_function(LOADED, arg=first.element_handle())
         position = page.locator(".doc-preview__position")
         assert position.inner_text() == "第 1 页 / 共 2 页"
         assert page.get_by_role("button", name="上一页").is_disabled()
