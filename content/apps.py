@@ -13,7 +13,7 @@ class ContentConfig(AppConfig):
 
         from PIL import Image
 
-        from content import signals  # noqa: F401  (download counter, reindexing)
+        from content import previews, signals  # noqa: F401  (their receivers)
 
         # Pillow only warns between its limit and twice that; a bitmap that large is refused.
         Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS

@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from content import feeds
 from content.media_views import serve_media
+from content.preview_views import preview_page
 from content.share import page_qr_code
 from portal.api import api_router
 from privacy import views as privacy_views
@@ -25,6 +26,13 @@ urlpatterns = [
         {"results_only": True},
     ),
     path("admin/", include(wagtailadmin_urls)),
+    # The first pages of a document as images, as private as the document (content.previews);
+    # before Wagtail's own, whose pattern takes any name after the id.
+    path(
+        "documents/<int:document_id>/preview/<int:number>/",
+        preview_page,
+        name="document_preview_page",
+    ),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.suggest, name="search_suggest"),

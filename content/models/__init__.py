@@ -11,6 +11,7 @@ from content.models.forums import (
 from content.models.news import NewsCategory, NewsIndexPage, NewsPage, NewsPageTag
 from content.models.pages import CollectionPage, SectionIndexPage, StandardPage
 from content.models.people import Person
+from content.models.previews import DocumentPreview, DocumentPreviewPage
 from content.models.recordings import (
     LessonStudyPage,
     LessonStudyRecording,
@@ -45,6 +46,8 @@ __all__ = [
     "Apprenticeship",
     "BasePage",
     "CollectionPage",
+    "DocumentPreview",
+    "DocumentPreviewPage",
     "ForumDocument",
     "ForumIndexPage",
     "ForumRecording",

@@ -152,5 +152,10 @@ class LibraryPage(BasePage):
 
     @cached_property
     def attachments(self):
-        """The attached documents with their files, in order: read once per page view."""
-        return list(self.documents.select_related("document"))
+        """The attached documents with their files and previews, in order: read once per page
+        view (the previews' pages in one query more)."""
+        return list(
+            self.documents.select_related("document__preview").prefetch_related(
+                "document__preview__pages"
+            )
+        )

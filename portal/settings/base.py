@@ -298,6 +298,18 @@ PRIVATE_MEDIA_PREFIX = "private/"
 # file itself (deploy/nginx). Empty: the portal streams (development, object storage).
 PRIVATE_MEDIA_ACCEL_REDIRECT = os.environ.get("PRIVATE_MEDIA_ACCEL_REDIRECT", "")
 
+# Previews of attachments (content.previews): the first pages of DOCX, PPTX, XLSX and PDF files
+# drawn by LibreOffice and pdftoppm in the sandbox, in a task after the upload commits.
+# DOCUMENT_PREVIEWS=0 switches drawing off (a server without LibreOffice records why anyway).
+DOCUMENT_PREVIEWS = os.environ.get("DOCUMENT_PREVIEWS", "1") != "0"
+DOCUMENT_PREVIEW_PAGES = 5
+# Address space, not memory used: LibreOffice cannot start within 400 MB; 600 MB converted
+# both a one-page DOCX and a 43 MB deck of eight photos here; 1 GB leaves room and still stops
+# a bomb. Seconds per file (a batch of files gets 10 s more per file).
+DOCUMENT_PREVIEW_OFFICE_MEMORY_MB = 1024
+DOCUMENT_PREVIEW_PDF_MEMORY_MB = 1024
+DOCUMENT_PREVIEW_TIMEOUT = 60
+
 # Content-Security-Policy (django-csp; portal/csp.py says why the admin has its own). Every
 # asset is the portal's own; the only other hosts are the video sites' players that
 # recording pages embed (content/video.py) and, with object storage, the images' host.
