@@ -139,7 +139,7 @@ class Deployment:
 
 
 @pytest.mark.both_databases
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_change_made_in_one_process_is_seen_by_another_at_once():
     load_demo()
     url, drop = copy_of_this_database()
