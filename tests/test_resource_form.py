@@ -35,8 +35,9 @@ def management(prefix, total=0):
 EMPTY = {**management("documents"), **management("comments"), "body-count": "0"}
 
 
-@pytest.mark.both_databases
-class ResourceFormTests(TestCase):
+class ResourceFormCase(TestCase):
+    """The member (杨海军) adding a resource to the physics workshop."""
+
     @classmethod
     def setUpTestData(cls):
         load_demo(demo_accounts=True)
@@ -65,6 +66,8 @@ class ResourceFormTests(TestCase):
             **fields,
         }
 
+
+class ResourceFormTests(ResourceFormCase):
     def test_the_add_form_lists_short_lists_and_starts_from_the_workshop(self):
         response = self.client.get(self.add)
         html = response.content.decode()
@@ -101,14 +104,6 @@ class ResourceFormTests(TestCase):
         self.assertFalse(any(item.name == "action-submit" for item in menu.menu_items))
         self.assertIn('name="action-submit"', html)
 
-    def test_a_draft_saves_without_classification_or_summary(self):
-        response = self.post()
-        self.assertEqual(response.status_code, 302)
-        draft = ResourcePage.objects.get(title=TITLE)
-        self.assertFalse(draft.live)
-        self.assertIsNone(draft.stage_id)
-        self.assertEqual(draft.summary, "")
-
     def test_submitting_requires_classification_and_summary_in_chinese(self):
         response = self.post("action-submit")
         self.assertEqual(response.status_code, 200)
@@ -131,6 +126,29 @@ class ResourceFormTests(TestCase):
         )
         self.assertFalse(ResourcePage.objects.filter(title=TITLE).exists())
 
+    def test_filled_overrides_of_the_summary_stay_editable(self):
+        page = ResourcePage.objects.first()
+        ResourcePage.objects.filter(pk=page.pk).update(search_description="给搜索引擎的描述")
+        self.client.force_login(get_user_model().objects.get(username="admin"))
+        response = self.client.get(f"/admin/pages/{page.pk}/edit/")
+        form = response.context["form"]
+        self.assertIn("search_description", form.fields)
+        self.assertNotIn("listing_summary", form.fields)
+
+
+@pytest.mark.both_databases
+class ResourceDraftTests(ResourceFormCase):
+    """What reaches the database: a draft with empty classification columns, and the
+    submitted page in its workflow."""
+
+    def test_a_draft_saves_without_classification_or_summary(self):
+        response = self.post()
+        self.assertEqual(response.status_code, 302)
+        draft = ResourcePage.objects.get(title=TITLE)
+        self.assertFalse(draft.live)
+        self.assertIsNone(draft.stage_id)
+        self.assertEqual(draft.summary, "")
+
     def test_a_complete_resource_is_submitted_into_the_workflow(self):
         me = Person.objects.get(user=self.member)
         grade = Grade.objects.filter(stage=self.high).first()
@@ -143,15 +161,6 @@ class ResourceFormTests(TestCase):
         revision = page.get_latest_revision_as_object()
         self.assertEqual(revision.grade, grade)
         self.assertEqual(list(revision.authors.all()), [me])
-
-    def test_filled_overrides_of_the_summary_stay_editable(self):
-        page = ResourcePage.objects.first()
-        ResourcePage.objects.filter(pk=page.pk).update(search_description="给搜索引擎的描述")
-        self.client.force_login(get_user_model().objects.get(username="admin"))
-        response = self.client.get(f"/admin/pages/{page.pk}/edit/")
-        form = response.context["form"]
-        self.assertIn("search_description", form.fields)
-        self.assertNotIn("listing_summary", form.fields)
 
 
 @pytest.mark.both_databases
