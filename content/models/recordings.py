@@ -12,6 +12,7 @@ from wagtail.search import index
 from content.api import label_of, name_of
 from content.blocks import BodyBlock
 from content.filters import ChoiceFacet, Facet, FacetedIndexMixin, YearFacet
+from content.forms import RecordingPageForm
 from content.models.base import ATTACHMENT_TEXT, SCHOOL_NAMES, BasePage, LibraryPage, named
 from content.models.documents import AttachedDocument
 from content.models.pages import SectionIndexPage
@@ -95,12 +96,15 @@ class RecordingPage(LibraryPage):
         on_delete=models.PROTECT,
         help_text=_("精品课须填写级别。"),
     )
+    # Required but nullable, like a resource's classification: a draft saves without them.
     teacher = models.ForeignKey(
-        "content.Person", verbose_name=_("授课教师"), on_delete=models.PROTECT
+        "content.Person", verbose_name=_("授课教师"), null=True, on_delete=models.PROTECT
     )
-    school = models.ForeignKey("content.School", verbose_name=_("学校"), on_delete=models.PROTECT)
+    school = models.ForeignKey(
+        "content.School", verbose_name=_("学校"), null=True, on_delete=models.PROTECT
+    )
     subject = models.ForeignKey(
-        "content.Subject", verbose_name=_("学科/专业"), on_delete=models.PROTECT
+        "content.Subject", verbose_name=_("学科/专业"), null=True, on_delete=models.PROTECT
     )
     grade = models.ForeignKey(
         "content.Grade", verbose_name=_("年级"), null=True, blank=True, on_delete=models.PROTECT
@@ -184,6 +188,7 @@ class RecordingPage(LibraryPage):
         APIField("documents"),
     ]
 
+    base_form_class = RecordingPageForm
     template = "pages/recording_page.html"
     detail_related = ("teacher", "poster")
     parent_page_types = ["content.RecordingIndexPage", "content.WorkshopPage"]

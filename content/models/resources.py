@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from wagtail.search import index
 from content.api import name_of, names_of
 from content.blocks import BodyBlock
 from content.filters import Facet, FacetedIndexMixin
+from content.forms import ResourcePageForm
 from content.models.base import ATTACHMENT_TEXT, SCHOOL_NAMES, BasePage, LibraryPage, named
 from content.models.documents import AttachedDocument
 from content.models.pages import SectionIndexPage
@@ -57,12 +59,17 @@ class ResourceDocument(AttachedDocument):
 class ResourcePage(LibraryPage):
     """教学资源: a lesson plan, slides, exam items, a textbook ... with its files."""
 
+    # The classification is required (blank=False) but nullable, so that a draft saves
+    # without it: Wagtail defers required fields a draft may lack and checks them when the
+    # page is submitted for review or published.
     resource_type = models.ForeignKey(
-        "content.ResourceType", verbose_name=_("资源类型"), on_delete=models.PROTECT
+        "content.ResourceType", verbose_name=_("资源类型"), null=True, on_delete=models.PROTECT
     )
-    stage = models.ForeignKey("content.Stage", verbose_name=_("学段"), on_delete=models.PROTECT)
+    stage = models.ForeignKey(
+        "content.Stage", verbose_name=_("学段"), null=True, on_delete=models.PROTECT
+    )
     subject = models.ForeignKey(
-        "content.Subject", verbose_name=_("学科/专业"), on_delete=models.PROTECT
+        "content.Subject", verbose_name=_("学科/专业"), null=True, on_delete=models.PROTECT
     )
     grade = models.ForeignKey(
         "content.Grade", verbose_name=_("年级"), null=True, blank=True, on_delete=models.PROTECT
@@ -139,6 +146,7 @@ class ResourcePage(LibraryPage):
         APIField("documents"),
     ]
 
+    base_form_class = ResourcePageForm
     template = "pages/resource_page.html"
     # The reference lists a resource names: its page and its card show them all.
     REFERENCES = (
@@ -157,6 +165,16 @@ class ResourcePage(LibraryPage):
     class Meta:
         verbose_name = _("教学资源")
         verbose_name_plural = _("教学资源")
+
+    def clean(self):
+        super().clean()
+        if self.grade_id and self.stage_id and self.grade.stage_id != self.stage_id:
+            raise ValidationError(
+                {
+                    "grade": _("年级“%(grade)s”不属于学段“%(stage)s”，请重新选择年级或学段。")
+                    % {"grade": self.grade.name, "stage": self.stage.name}
+                }
+            )
 
     CARD_FIELDS = ("title", "url_path", "summary", *REFERENCES)
 

@@ -132,6 +132,15 @@ class WorkshopPage(BasePage):
     def get_meta_description(self):
         return super().get_meta_description() or f"{self.school.name}{self.get_kind_display()}"
 
+    def team(self):
+        """The lead and the members: the people a page filed in the workshop names."""
+        return self.members.model.objects.filter(pk__in=self._people())
+
+    def subject(self):
+        """The workshop's subject, where it has one: its lead's, if the lead teaches one."""
+        subjects = list(self.lead.subjects.all()[:2])
+        return subjects[0] if len(subjects) == 1 else None
+
     # The workshop's work: pages filed under it, or by its lead and members; activities
     # also when they name the workshop. The page and the workshop's feed both use these.
     def _inside(self):

@@ -36,11 +36,21 @@ def admin_login(page, username):
     page.get_by_role("button", name="登录").click()
 
 
-def choose_snippet(page, field, name):
-    page.get_by_role("button", name=f"选择 {field}").click()
-    dialog = page.get_by_role("dialog")
-    dialog.get_by_role("link", name=name, exact=True).click()
-    dialog.wait_for(state="hidden")
+class Clicks:
+    """Clicks through the admin and counts them, as a person would count: a radio, a
+    checkbox, a button or a link is one click; so is opening the file picker (what the
+    operating system's dialog then takes is not the portal's). Typing is not counted."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, locator):
+        self.count += 1
+        locator.click()
+
+    def choose_file(self, locator, upload):
+        self.count += 1
+        locator.set_input_files(files=[upload])
 
 
 def test_journeys(journey):
@@ -85,41 +95,61 @@ def test_journeys(journey):
         admin_login(page, "member")
         page.wait_for_url("**/admin/")
 
+    clicks = Clicks()
     with journey.step("member opens the workshop and adds a resource"):
-        page.get_by_role("button", name="页面").click()
-        page.get_by_role("link", name="工作室").click()
-        page.get_by_role("link", name="黄志强物理名师工作室").first.click()
-        page.get_by_role("link", name="添加子页面").click()
-        page.get_by_role("link", name="教学资源", exact=True).click()
+        clicks(page.get_by_role("button", name="页面"))
+        clicks(page.get_by_role("link", name="工作室"))
+        clicks(page.get_by_role("link", name="黄志强物理名师工作室").first)
+        clicks(page.get_by_role("link", name="添加子页面"))
+        clicks(page.get_by_role("link", name="教学资源", exact=True))
 
-    with journey.step("member fills in the resource"):
+    with journey.step("member classifies the resource"):
         page.get_by_role("textbox", name="标题*").fill(NEW_TITLE)
         page.get_by_role("textbox", name="简介*").fill("用条形磁铁和线圈探究感应电流方向。")
-        choose_snippet(page, "资源类型", "教案")
-        choose_snippet(page, "学段", "普通高中")
-        choose_snippet(page, "学科/专业", "物理")
+        clicks(page.get_by_role("radio", name="教案"))
+        clicks(page.get_by_role("radio", name="普通高中"))
+        # Started from the workshop and the member's own 人员 record; only 高中 grades offered.
+        assert page.locator("select[name=subject] option:checked").inner_text() == "物理"
+        assert page.get_by_role("radio", name="红寺堡区罗山中学").is_checked()
+        assert page.get_by_role("checkbox", name="杨海军").is_checked()
+        offered = page.locator("select[name=grade] option:not([hidden])").all_inner_texts()
+        assert offered == ["不指定", "高一", "高二", "高三"]
+
+    with journey.step("member writes the body"):
+        clicks(page.locator("[data-contentpath=body] .c-sf-add-button"))
+        clicks(page.get_by_role("option", name="段落"))
+        page.locator("[data-contentpath=body]").get_by_role("textbox").fill(
+            "将条形磁铁插入、拔出线圈，观察电流计指针的偏转方向。"
+        )
 
     with journey.step("member uploads the attachment"):
-        page.get_by_role("button", name="增加 附件").click()
-        page.get_by_role("button", name="选择一个文档").click()
+        clicks(page.get_by_role("button", name="增加 附件"))
+        clicks(page.get_by_role("button", name="选择一个文档"))
         dialog = page.get_by_role("dialog")
-        dialog.get_by_role("tab", name="上传").click()
+        clicks(dialog.get_by_role("tab", name="上传"))
         dialog.get_by_role("textbox", name="标题*").fill(f"{NEW_TITLE}（附件）")
         upload = {"name": "lenz.docx", "mimeType": "application/octet-stream", "buffer": attachment}
-        dialog.get_by_label("文件*").set_input_files(files=[upload])
-        dialog.get_by_role("button", name="上传").click()
+        clicks.choose_file(dialog.get_by_label("文件*"), upload)
+        clicks(dialog.get_by_role("button", name="上传"))
         dialog.wait_for(state="hidden")
 
     with journey.step("member submits it for review"):
-        # Wagtail 8 autosaves a new page as a draft and turns the form into its edit form;
-        # submitting before that has finished would make a second page, so wait as a person does.
+        # Wagtail 8 autosaves a new page as a draft (its classification may wait) and turns the
+        # form into its edit form; submitting before that has finished would make a second
+        # page, so wait as a person does.
         page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"))
-        page.get_by_role("button", name="更多动作").click()
-        page.get_by_role("button", name="提交给罗山中学工作室审核").click()
+        clicks(page.get_by_role("button", name="提交给罗山中学工作室审核"))
         page.get_by_text(re.compile(f"{NEW_TITLE}.*已.*提交.*审核")).wait_for()
+        assert clicks.count <= 15, f"{clicks.count} clicks from the dashboard to submitted"
         created = ResourcePage.objects.get(title=NEW_TITLE)
         assert not created.live
         assert created.documents.get().document.title == f"{NEW_TITLE}（附件）"
+        assert created.workflow_in_progress
+        submitted = created.get_latest_revision_as_object()
+        assert submitted.stage.name == "普通高中"
+        assert submitted.resource_type.name == "教案"
+        assert [block.block_type for block in submitted.body] == ["paragraph"]
+        assert [person.name for person in submitted.authors.all()] == ["杨海军"]
 
     journey.context.clear_cookies()
     with journey.step("reviewer approves it from the dashboard"):
