@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("content", "0006_page_type_newest_first"),
+        ("content", "0007_document_previews"),
     ]
 
     operations = [
