@@ -13,7 +13,10 @@ class ContentConfig(AppConfig):
 
         from PIL import Image
 
-        from content import signals  # noqa: F401  (download counter, reindexing)
+        from content import (
+            signals,  # noqa: F401  (download counter, reindexing)
+            video_signals,  # noqa: F401  (uploaded videos are transcoded)
+        )
 
         # Pillow only warns between its limit and twice that; a bitmap that large is refused.
         Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS

@@ -1,5 +1,12 @@
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from content.video_admin import VideoProcessingViewSet
 from content.viewsets import ReferenceDataGroup
 
 register_snippet(ReferenceDataGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_video_processing():
+    return VideoProcessingViewSet("video_processing")

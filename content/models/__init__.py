@@ -35,6 +35,7 @@ from content.models.taxonomy import (
     Subject,
     TextbookEdition,
 )
+from content.models.videos import VideoProcessing, VideoRendition, VideoStatus
 from content.models.workshops import Apprenticeship, WorkshopIndexPage, WorkshopKind, WorkshopPage
 
 __all__ = [
@@ -76,6 +77,9 @@ __all__ = [
     "StandardPage",
     "Subject",
     "TextbookEdition",
+    "VideoProcessing",
+    "VideoRendition",
+    "VideoStatus",
     "WorkshopIndexPage",
     "WorkshopKind",
     "WorkshopPage",
