@@ -140,6 +140,10 @@ class VideoTests(TestCase):
         self.assertNotContains(anonymous, "无法转码")
         self.client.force_login(self.editor)
         self.assertContains(self.client.get(page.url), "无法转码")
+        # The video's own edit page in the admin says so too.
+        edit = self.client.get(f"/admin/media/edit/{broken.pk}/")
+        self.assertContains(edit, "转码状态：无法转码")
+        self.assertContains(edit, processing.reason[:12])
         listing = self.client.get("/admin/video-processing/")
         self.assertContains(listing, "损坏的视频")
         self.assertContains(listing, processing.reason[:12])
