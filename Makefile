@@ -19,7 +19,7 @@ export TEST_DATABASE_URL
 
 .DEFAULT_GOAL := help
 .PHONY: help install lock run serve migrate demo test lint format check pytest pytest-postgres publish-scheduled clean
-.PHONY: browser-deps test-browser check-deploy
+.PHONY: browser-deps media-tools test-browser check-deploy
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -49,7 +49,7 @@ lock: ## Write requirements.lock from pyproject.toml (after changing a dependenc
 migrate: $(STAMP) ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
-demo: migrate ## Load the demo content and accounts (safe to run again)
+demo: migrate media-tools ## Load the demo content and accounts (safe to run again)
 	$(PY) manage.py load_initial_data --demo-accounts
 
 run: demo ## Set everything up and serve the demo portal on http://127.0.0.1:8000
@@ -81,7 +81,7 @@ check: $(STAMP) ## Django system checks; fail on model changes without a migrati
 check-deploy: $(STAMP) ## Check deploy/: nginx -t, gunicorn, systemd units, compose, check --deploy
 	PY=$(PY) bash deploy/check.sh
 
-pytest: $(STAMP) browser-deps ## The whole test suite on SQLite
+pytest: $(STAMP) browser-deps media-tools ## The whole test suite on SQLite
 	env -u DATABASE_URL $(BIN)/pytest
 
 # The browser tests drive Debian's Chromium (never a browser Playwright downloads); the CJK font
@@ -89,12 +89,17 @@ pytest: $(STAMP) browser-deps ## The whole test suite on SQLite
 browser-deps: ## Make sure Chromium and the WenQuanYi font are installed for the browser tests
 	@sh tests/browser/install-deps.sh
 
-test-browser: $(STAMP) browser-deps ## Only the browser journeys and accessibility checks
+# ffmpeg, LibreOffice and poppler-utils (Debian's packages) process uploaded videos and
+# documents in the sandbox; without them the portal runs, without renditions or previews.
+media-tools: ## Make sure ffmpeg, LibreOffice (no GUI) and poppler-utils are installed
+	@sh scripts/install-media-tools.sh
+
+test-browser: $(STAMP) browser-deps media-tools ## Only the browser journeys and accessibility checks
 	env -u DATABASE_URL $(BIN)/pytest tests/browser
 
 # Every test marked both_databases runs again on PostgreSQL. Locally an unreachable server
 # is reported and skipped; with REQUIRE_POSTGRES=1 (as .ci/run sets) it is a failure.
-pytest-postgres: $(STAMP) ## The database-specific tests again on PostgreSQL
+pytest-postgres: $(STAMP) media-tools ## The database-specific tests again on PostgreSQL
 	@if $(PY) -c "import os, psycopg; psycopg.connect(os.environ['TEST_DATABASE_URL'], dbname='postgres', connect_timeout=5).close()" 2>/dev/null; then \
 		echo "== PostgreSQL at $(TEST_DATABASE_URL): running the database-specific tests"; \
 		DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -m both_databases; rc=$$?; \

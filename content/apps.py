@@ -13,7 +13,11 @@ class ContentConfig(AppConfig):
 
         from PIL import Image
 
-        from content import previews, signals  # noqa: F401  (their receivers)
+        from content import (
+            previews,  # noqa: F401  (attachments get previews)
+            signals,  # noqa: F401  (download counter, reindexing)
+            video_signals,  # noqa: F401  (uploaded videos are transcoded)
+        )
 
         # Pillow only warns between its limit and twice that; a bitmap that large is refused.
         Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS

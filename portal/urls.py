@@ -9,7 +9,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content import feeds
-from content.media_views import serve_media
+from content.media_views import serve_media, serve_poster, serve_rendition
 from content.preview_views import preview_page
 from content.share import page_qr_code
 from portal.api import api_router
@@ -42,6 +42,13 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     path("share/<int:page_id>/qr.svg", page_qr_code, name="page_qr_code"),
     path("media-files/<int:media_id>/<str:filename>", serve_media, name="media_file"),
+    # What the portal made from an uploaded video, as private as the video (content.media_views).
+    path("media-files/<int:media_id>/renditions/poster.jpg", serve_poster, name="media_poster"),
+    path(
+        "media-files/<int:media_id>/renditions/<str:label>.mp4",
+        serve_rendition,
+        name="media_rendition",
+    ),
     # Images used only by private pages (privacy.images): the web server passes this folder on.
     path(
         f"{settings.MEDIA_URL.lstrip('/')}{settings.PRIVATE_MEDIA_PREFIX}<path:name>",

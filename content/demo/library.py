@@ -524,6 +524,10 @@ RESOURCES = [
     ),
 ]
 
+# The recording whose lesson video is uploaded (a clip ffmpeg generates) rather than a poster
+# alone: the whole path of an uploaded video, transcoding included, is in the demo.
+UPLOADED_VIDEO = "jpk-niudun-dierdinglv"
+
 RECORDINGS = [
     Recording(
         slug="jpk-hanshu-dandiaoxing",

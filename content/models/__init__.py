@@ -36,6 +36,7 @@ from content.models.taxonomy import (
     Subject,
     TextbookEdition,
 )
+from content.models.videos import VideoProcessing, VideoRendition, VideoStatus
 from content.models.workshops import Apprenticeship, WorkshopIndexPage, WorkshopKind, WorkshopPage
 
 __all__ = [
@@ -79,6 +80,9 @@ __all__ = [
     "StandardPage",
     "Subject",
     "TextbookEdition",
+    "VideoProcessing",
+    "VideoRendition",
+    "VideoStatus",
     "WorkshopIndexPage",
     "WorkshopKind",
     "WorkshopPage",

@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalKey
@@ -16,6 +17,7 @@ from content.forms import RecordingPageForm
 from content.models.base import ATTACHMENT_TEXT, SCHOOL_NAMES, BasePage, LibraryPage, named
 from content.models.documents import AttachedDocument
 from content.models.pages import SectionIndexPage
+from content.models.videos import VideoProcessing, VideoRendition, VideoStatus
 from content.video import player_url
 
 
@@ -211,6 +213,41 @@ class RecordingPage(LibraryPage):
     @property
     def video_player_url(self):
         return player_url(self.video_url)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # Editors see why a video could not be transcoded; readers just get the original.
+        user = request.user
+        context["may_edit"] = user.is_authenticated and self.permissions_for_user(user).can_edit()
+        return context
+
+    @cached_property
+    def video_processing(self):
+        """The uploaded video's transcoding (content.video_processing), or None."""
+        if not self.video_id:
+            return None
+        return VideoProcessing.objects.filter(media_id=self.video_id).first()
+
+    @cached_property
+    def video_renditions(self):
+        """The renditions to offer, lowest first: a browser without the page's script plays
+        the first source it can, and the low one suits a phone on 4G."""
+        processing = self.video_processing
+        if processing is None or processing.status != VideoStatus.READY:
+            return []
+        return list(
+            VideoRendition.objects.filter(media_id=self.video_id).order_by("height", "bitrate")
+        )
+
+    @property
+    def video_duration(self):
+        processing = self.video_processing
+        seconds = (processing and processing.duration) or (self.video and self.video.duration)
+        if not seconds:
+            return ""
+        minutes, second = divmod(round(seconds), 60)
+        hours, minute = divmod(minutes, 60)
+        return f"{hours}:{minute:02d}:{second:02d}" if hours else f"{minute}:{second:02d}"
 
     @property
     def kind_label(self):

@@ -391,7 +391,15 @@ WAGTAILMEDIA = {
     "VIDEO_EXTENSIONS": ["mp4", "m4v", "webm", "mov"],
     "AUDIO_EXTENSIONS": ["mp3", "m4a", "aac", "wav", "ogg"],
 }
-PORTAL_MEDIA_MAX_UPLOAD_SIZE = 2 * 1024 * 1024 * 1024  # a 45-minute lesson in 1080p
+# A 45-minute lesson recorded on a phone in 1080p is 1–3 GB. Past this an upload is refused
+# with the limit in Chinese (content/uploads.py); nginx's client_max_body_size is a little more.
+PORTAL_MEDIA_MAX_UPLOAD_SIZE = int(
+    os.environ.get("PORTAL_MEDIA_MAX_UPLOAD_SIZE", str(4 * 1024 * 1024 * 1024))
+)
+# Uploads above 2.5 MB stream to a temporary file (Django's TemporaryFileUploadHandler), never
+# into memory; put that file on a disk with room for a lesson video (not a tmpfs /tmp).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
 
 LOGGING = {
     "version": 1,

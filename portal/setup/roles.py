@@ -41,6 +41,9 @@ UPLOADING = [
     "add_image",
     "choose_image",
     "change_image",
+    # lesson videos (wagtailmedia): uploaded to the 文件夹, then transcoded (content/video_*)
+    "add_media",
+    "change_media",
 ]
 OUTPUT_FILING = ["add_outputrecord", "change_outputrecord", "view_outputrecord"]
 # Reviewers verify records; they do not edit them (nobody verifies what they changed).
@@ -88,7 +91,8 @@ class RoleSetup:
 
     def _collection_permissions(self, group, collection, codenames):
         for perm in Permission.objects.filter(
-            content_type__app_label__in=["wagtaildocs", "wagtailimages"], codename__in=codenames
+            content_type__app_label__in=["wagtaildocs", "wagtailimages", "wagtailmedia"],
+            codename__in=codenames,
         ):
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection=collection, permission=perm
