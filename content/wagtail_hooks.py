@@ -1,5 +1,25 @@
+from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.snippets.models import register_snippet
 
+from content.review import changes_requested_message, confirm_decision
 from content.viewsets import ReferenceDataGroup
 
 register_snippet(ReferenceDataGroup)
+
+
+@hooks.register("before_edit_page")
+def show_requested_changes(request, page):
+    """A page returned by its reviewer opens with who asked for which changes."""
+    if request.method == "GET":
+        message = changes_requested_message(page)
+        if message:
+            messages.warning(request, message)
+
+
+@hooks.register("after_edit_page")
+def confirm_review_in_editor(request, page):
+    """Approving or requesting changes from the editor's action menu, confirmed like the
+    dashboard's (Wagtail only says the page was saved)."""
+    if request.POST.get("action-workflow-action"):
+        confirm_decision(request, page, request.POST.get("workflow-action-name"))

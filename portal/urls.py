@@ -5,11 +5,13 @@ from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content import feeds
 from content.media_views import serve_media
+from content.review import ReviewActionView
 from content.share import page_qr_code
 from portal.api import api_router
 from privacy import views as privacy_views
@@ -23,6 +25,11 @@ urlpatterns = [
         "admin/searchpicks/reports/search-terms/results/",
         search_views.search_terms_report,
         {"results_only": True},
+    ),
+    # Wagtail's workflow action (approve, request changes), telling the reviewer what it did.
+    path(
+        "admin/pages/workflow/action/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
+        require_admin_access(ReviewActionView.as_view()),
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
