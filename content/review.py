@@ -62,7 +62,7 @@ def changes_requested_message(page):
     who = user_display_name(reviewer) if reviewer else "审核员"
     if comment:
         return format_html(
-            "{} 要求修改（{}）：<q>{}</q> 修改后请再次提交审核。",
+            "{} 要求修改（{}）：“{}” 修改后请再次提交审核。",
             who,
             timezone.localtime(when).strftime("%Y-%m-%d %H:%M") if when else "",
             comment,
