@@ -127,5 +127,7 @@ class LeadFilesAnOutputTests(TestCase):
         errors = response.context["form"].errors
         assert errors["workshop"] == [f"只能为你主持的工作室填报成果（{self.own.title}）。"]
         assert errors["target"] == ["请从列表中选择对应目标。"]
-        assert "只能为你主持的工作室填报成果" in response.content.decode()
+        html = response.content.decode()
+        assert "只能为你主持的工作室填报成果" in html
+        assert f'name="workshop" value="{self.own.pk}"' in html  # offered again, as the one choice
         assert not OutputRecord.objects.filter(title="别人的工作室").exists()

@@ -12,8 +12,11 @@ class OnlyChoice(forms.Select):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         chosen = {str(v) for v in context["widget"]["value"]}
-        context["widget"]["label"] = next(
-            (str(label) for key, label in self.choices if str(key) in chosen and str(key)), ""
+        options = [(str(key), str(label)) for key, label in self.choices if str(key)]
+        # A value that is not the one choice (a forged POST, refused with its message) is
+        # shown and posted again as the one choice, so that saving again just works.
+        key, label = next(
+            ((k, la) for k, la in options if k in chosen), options[0] if options else ("", "")
         )
-        context["widget"]["hidden_value"] = next(iter(chosen - {""}), "")
+        context["widget"].update(label=label, hidden_value=key)
         return context
