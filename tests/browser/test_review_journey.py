@@ -88,7 +88,7 @@ def test_reviewer_decides_first_and_the_member_reads_the_request(journey):
         page.wait_for_url("**/admin/")
         journey.goto("/admin/tracking/outputrecord/create/")
         page.get_by_text(workshop.title, exact=True).wait_for()
-        target = page.get_by_label("对应目标")
+        target = page.get_by_role("combobox", name="对应目标")
         target.select_option(label="2023-04 罗山中学打造市级精品课8节 · ≥ 8 节")
         page.get_by_text("佐证材料").scroll_into_view_if_needed()
     shots(journey, "output-form-lead")

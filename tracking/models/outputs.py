@@ -284,7 +284,9 @@ class OutputRecord(models.Model):
         FieldRowPanel([FieldPanel("date"), FieldPanel("quantity")]),
         FieldRowPanel([FieldPanel("school"), FieldPanel("workshop")]),
         FieldPanel("people"),
-        FieldRowPanel([FieldPanel("target"), FieldPanel("measured_value")]),
+        # A target's label (code, wording, figure) needs the whole width, on a phone too.
+        FieldPanel("target"),
+        FieldPanel("measured_value"),
         FieldPanel("description"),
         MultiFieldPanel(
             [FieldPanel("evidence_page"), FieldPanel("evidence_document")],
