@@ -100,6 +100,9 @@ class OutputRecordForm(WagtailAdminModelForm):
     (a lead of one workshop is not asked at all), the school and target lists only what fits
     them; a record's school is its workshop's."""
 
+    class Media:
+        css = {"all": ["tracking/output_form.css"]}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.for_user
