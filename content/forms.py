@@ -4,11 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.models import Page
 
-from content.slugs import pinyin_slug, unique_slug
+from content.slugs import is_blank, is_machine_made, pinyin_slug, unique_slug
 
 
 class PortalPageForm(WagtailAdminPageForm):
-    """Lets editors leave the slug blank: it is then spelled from the title in pinyin.
+    """Lets editors leave the slug blank (or hyphens only, as the admin's slug sync leaves a
+    Chinese title): it is then spelled from the title in pinyin.
 
     With ASCII-only slugs the admin's own slug sync drops every Chinese character, which
     would leave a Chinese-titled page with an empty, required slug.
@@ -27,9 +28,14 @@ class PortalPageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
-        if "slug" in self.fields and not cleaned_data.get("slug") and self.parent_page:
+        slug, title = cleaned_data.get("slug"), cleaned_data.get("title", "")
+        # A page not yet live has no address anyone uses: what the slug sync made of its
+        # title is replaced by the pinyin; a live page's address changes only when blank.
+        unused = self.instance.pk is None or not self.instance.live
+        machine_made = is_machine_made(slug, title) if unused else is_blank(slug)
+        if "slug" in self.fields and machine_made and self.parent_page:
             self.errors.pop("slug", None)
-            base = pinyin_slug(cleaned_data.get("title", "")) or "page"
+            base = pinyin_slug(title) or "page"
             cleaned_data["slug"] = unique_slug(
                 base,
                 lambda s: not Page._slug_is_available(s, self.parent_page, self.instance),

@@ -5,12 +5,14 @@ from django.views.generic import RedirectView
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from content import feeds
 from content.media_views import serve_media, serve_poster, serve_rendition
 from content.preview_views import preview_page
+from content.review import ReviewActionView
 from content.share import page_qr_code
 from portal.api import api_router
 from privacy import views as privacy_views
@@ -24,6 +26,11 @@ urlpatterns = [
         "admin/searchpicks/reports/search-terms/results/",
         search_views.search_terms_report,
         {"results_only": True},
+    ),
+    # Wagtail's workflow action (approve, request changes), telling the reviewer what it did.
+    path(
+        "admin/pages/workflow/action/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
+        require_admin_access(ReviewActionView.as_view()),
     ),
     path("admin/", include(wagtailadmin_urls)),
     # The first pages of a document as images, as private as the document (content.previews);

@@ -7,7 +7,7 @@ from wagtail_modeladmin.options import modeladmin_register
 
 from tracking import views
 from tracking.admin import TrackingGroup
-from tracking.dashboard import TrackingPanel, can_track
+from tracking.dashboard import TrackingPanel, can_track, reviewers_work_first
 
 modeladmin_register(TrackingGroup)
 
@@ -24,6 +24,7 @@ def register_report_urls():
 def add_tracking_panel(request, panels):
     if can_track(request.user):
         panels.append(TrackingPanel(request))
+    reviewers_work_first(panels)
 
 
 @hooks.register("register_log_actions")

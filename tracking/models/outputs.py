@@ -7,9 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.documents import get_document_model_string
 from wagtail.log_actions import log
 
 from content.groups import reviewer_school_ids
+from tracking.widgets import OnlyChoice
 
 
 class OutputCategory(models.TextChoices):
@@ -75,30 +77,78 @@ def _shown(value):
     return str(value)
 
 
+def target_label(target):
+    """ "2023-04 罗山中学打造市级精品课8节 · ≥ 8 节": code and wording tell targets apart; the
+    year and school are the group the option sits in."""
+    wording = target.wording if len(target.wording) <= 36 else f"{target.wording[:35]}…"
+    return f"{target.code} {wording}" + (f" · {target.figure}" if target.figure else "")
+
+
+def grouped_targets(targets):
+    """The choices of 对应目标, one group per year and school, in the plan's order."""
+    groups = {}
+    for target in targets.select_related("school"):
+        school = target.school.short_name or target.school.name if target.school else "全区"
+        groups.setdefault(f"{target.year}年 · {school}", []).append(
+            (target.pk, target_label(target))
+        )
+    return [("", "---------"), *groups.items()]
+
+
 class OutputRecordForm(WagtailAdminModelForm):
-    """A lead files records for the workshops they lead, and the workshop and school lists
-    offer only those and their schools; a record's school is its workshop's."""
+    """A lead files records for the workshops they lead: the workshop list offers only those
+    (a lead of one workshop is not asked at all), the school and target lists only what fits
+    them; a record's school is its workshop's."""
+
+    class Media:
+        css = {"all": ["tracking/output_form.css"]}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.for_user
         leads_only = user is not None and not user.has_perm("tracking.verify_outputrecord")
         if leads_only and "workshop" in self.fields:
-            field = self.fields["workshop"]
-            field.queryset = field.queryset.filter(lead__user=user)
-            field.required = True
-            field.empty_label = None
-            if "school" in self.fields:
-                school = self.fields["school"]
-                school.queryset = school.queryset.filter(
-                    pk__in=field.queryset.values("school")
-                ).distinct()
+            self._limit_to_own_workshops(user)
+        if "target" in self.fields:
+            field = self.fields["target"]
+            field.choices = grouped_targets(field.queryset)
+            field.error_messages["invalid_choice"] = _("请从列表中选择对应目标。")
         # What the record held, for the log of a change to a verified record.
         self.before = (
             {name: _shown(getattr(self.instance, name)) for name in self.fields}
             if self.instance.pk
             else {}
         )
+
+    def _limit_to_own_workshops(self, user):
+        field = self.fields["workshop"]
+        field.queryset = field.queryset.filter(lead__user=user)
+        field.required = True
+        field.empty_label = None
+        own = list(field.queryset.select_related("school"))
+        names = "、".join(w.title for w in own) or _("无")
+        # A forged POST naming another workshop: say which ones the lead may file for.
+        field.error_messages["invalid_choice"] = _(
+            "只能为你主持的工作室填报成果（%(names)s）。"
+        ) % {"names": names}
+        if len(own) == 1 and not self.instance.pk:
+            self.initial["workshop"] = own[0].pk
+        if len(own) == 1:
+            field.widget = OnlyChoice(choices=field.choices)
+        schools = {w.school_id for w in own}
+        if "school" in self.fields:
+            school = self.fields["school"]
+            school.queryset = school.queryset.filter(pk__in=schools)
+            school.error_messages["invalid_choice"] = _("成果的学校须是你主持的工作室的依托学校。")
+            if len(schools) == 1:
+                if not self.instance.pk:
+                    self.initial["school"] = next(iter(schools))
+                school.widget = OnlyChoice(choices=school.choices)
+        if "target" in self.fields:
+            # Targets of the workshops' schools and region-wide ones: a record of another
+            # school could never count toward theirs.
+            target = self.fields["target"]
+            target.queryset = target.queryset.filter(Q(school__in=schools) | Q(school=None))
 
     def save(self, commit=True):
         record = super().save(commit=False)
@@ -181,7 +231,8 @@ class OutputRecord(models.Model):
         related_name="+",
     )
     evidence_document = models.ForeignKey(
-        "wagtaildocs.Document",
+        # The portal keeps its files in its own document model (WAGTAILDOCS_DOCUMENT_MODEL).
+        get_document_model_string(),
         verbose_name=_("佐证材料"),
         null=True,
         blank=True,
@@ -236,7 +287,9 @@ class OutputRecord(models.Model):
         FieldRowPanel([FieldPanel("date"), FieldPanel("quantity")]),
         FieldRowPanel([FieldPanel("school"), FieldPanel("workshop")]),
         FieldPanel("people"),
-        FieldRowPanel([FieldPanel("target"), FieldPanel("measured_value")]),
+        # A target's label (code, wording, figure) needs the whole width, on a phone too.
+        FieldPanel("target"),
+        FieldPanel("measured_value"),
         FieldPanel("description"),
         MultiFieldPanel(
             [FieldPanel("evidence_page"), FieldPanel("evidence_document")],
