@@ -14,7 +14,10 @@ is plain rows. A test case's transaction, or a transactional test's flush, undoe
 like any other change, so a test that edits the demo affects no other test.
 """
 
+import fcntl
 import hashlib
+import os
+import pickle
 import shutil
 import tempfile
 from pathlib import Path
@@ -51,7 +54,7 @@ def load_demo(demo_accounts=False, library=True):
         before = {table: _rows(table) for table in tables}
         key = (tuple(options.items()), _fingerprint(before))
         if key not in _snapshots:
-            _snapshots[key] = _build(options, tables, before)
+            _snapshots[key] = _shared(key, lambda: _build(options, tables, before))
         elif _snapshots[key] is None:
             DemoLoader(**options).run()
         else:
@@ -94,6 +97,28 @@ def _build(options, tables, before):
     return Snapshot(rows, files)
 
 
+def _shared(key, build):
+    """The snapshot for `key`, built by whichever process of a parallel run (pytest-xdist)
+    asks first and read by the others from the run's shared folder: each worker would
+    otherwise spend the loader's 12 s on the same demo. Leaves the demo in this database."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        return build()
+    name = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+    path = _session_dir() / f"{name}.pickle"
+    with open(_session_dir() / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if path.exists():
+            snapshot = pickle.loads(path.read_bytes())
+            if snapshot is not None:
+                _restore(snapshot)
+            else:
+                build()
+            return snapshot
+        snapshot = build()
+        path.write_bytes(pickle.dumps(snapshot))
+        return snapshot
+
+
 def _restore(snapshot):
     with connection.cursor() as cursor:
         for table, rows in snapshot.rows.items():
@@ -112,12 +137,25 @@ def _restore(snapshot):
 def _session_dir():
     global _workdir
     if _workdir is None:
-        _workdir = Path(tempfile.mkdtemp(prefix="portal-test-demo-"))
+        if os.environ.get("PYTEST_XDIST_WORKER"):
+            # One folder for the run's workers, named by the process that started them,
+            # which removes it when the run ends (cleanup()).
+            _workdir = _run_dir(os.getppid())
+            _workdir.mkdir(exist_ok=True)
+        else:
+            _workdir = Path(tempfile.mkdtemp(prefix="portal-test-demo-"))
     return _workdir
 
 
+def _run_dir(pid):
+    return Path(tempfile.gettempdir()) / f"portal-test-demo-run-{pid}"
+
+
 def cleanup():
-    """Called when the session ends."""
+    """Called when the session ends, in each worker and in the process that started them."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return  # the other workers may still read the shared folder
+    shutil.rmtree(_run_dir(os.getpid()), ignore_errors=True)
     if _workdir is not None:
         shutil.rmtree(_workdir, ignore_errors=True)
 
