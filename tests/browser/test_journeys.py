@@ -125,7 +125,7 @@ def test_journeys(journey):
         journey.goto("/admin/login/")
         admin_login(page, "reviewer")
         row = page.get_by_role("row", name=NEW_TITLE)
-        row.get_by_role("button", name="动作").click()
+        row.get_by_role("button", name="操作").click()
         row.get_by_role("button", name="批准", exact=True).click()
         page.get_by_role("row", name=NEW_TITLE).wait_for(state="detached")
         assert ResourcePage.objects.get(title=NEW_TITLE).live
