@@ -73,6 +73,10 @@ class ResultsPageTests(WagtailPageTestCase):
         assert "2022年秋季学期（基准）" in text
         assert "83.00（+10.50）" in text  # 罗山中学 2026春 against its 2022 baseline
         assert text.count('<svg class="chart"') == 3
+        chart = text.split('aria-label="各受援学校赋分评价"')[1].split("</svg>")[0]
+        ticks = [float(t) for t in re.findall(r'class="chart__axis"[^>]*>([\d.]+)<', chart)]
+        assert max(ticks) >= 83  # the axis reaches the best score (it stopped at 80)
+        assert ticks == sorted(ticks) and len(set(ticks)) == len(ticks)
 
     def test_counts_only_public_pages_and_names_none(self):
         resources = figure(self.get(), "份教学资源")
@@ -134,6 +138,8 @@ class AdminAndWorkshopTests(WagtailPageTestCase):
         self.client.force_login(self.admin)
         text = self.client.get("/admin/tracking/target/", {"year": "2023"}).content.decode()
         assert "罗山中学打造市级精品课8节" in text and "4节（滞后）" in text
+        assert ">目标值<" in text.replace("\n", "").replace(" ", "") and "Figure" not in text
+        assert "Progress" not in text
         response = self.client.get("/admin/tracking/target/", {"export": "csv"})
         csv = b"".join(response.streaming_content).decode("utf-8-sig")
         assert "2023-04,2023,红寺堡区罗山中学,教育教学质量提升,罗山中学打造市级精品课8节" in csv

@@ -10,10 +10,12 @@ from django.http import HttpRequest
 from django.test import TestCase
 
 import pytest
+from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from tests.factories import make_user
 from tests.session_demo import load_demo
+from tracking.models import Semester
 
 SHEETS = ["目标与进度", "频次要求", "措施与状态", "已核实成果", "教研活动", "赋分评价"]
 
@@ -119,6 +121,16 @@ class SemesterReportTests(TestCase):
         assert "programme-report-2026-09.xlsx" in download["Content-Disposition"]
         book = load_workbook(BytesIO(download.content))
         assert book.sheetnames == SHEETS
+
+        # The download follows the semester viewed (report.js also follows the picker
+        # before 查看 is pressed): 2022年秋季学期's page links 2022年秋季学期's file.
+        autumn_2022 = Semester.objects.get(name="2022年秋季学期")
+        page = self.client.get("/admin/tracking/report/", {"semester": autumn_2022.pk})
+        link = BeautifulSoup(page.content, "lxml").select_one("a[data-xlsx-link]")
+        assert link["href"] == f"/admin/tracking/report/xlsx/?semester={autumn_2022.pk}"
+        assert "2022年秋季学期" in link.get_text()
+        script = Path(finders.find("tracking/report.js")).read_text()
+        assert 'addEventListener("change"' in script and "data-xlsx-link" in script
 
     def test_demo_accounts_for_the_tracking_area(self):
         assert self.client.login(

@@ -16,6 +16,7 @@ Who may do what (issue 6 builds roles on these permissions, issue 13 separates t
 
 import threading
 
+from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.db import transaction
 from django.urls import re_path
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wagtail_modeladmin.helpers import ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import InspectView
 
 from content.groups import reviewer_school_ids
 from tracking import views
@@ -62,10 +64,25 @@ def leads(user, record):
     return workshop is not None and workshop.lead.user_id == user.pk
 
 
+class ReadableInspectView(InspectView):
+    """The details page in words: modeladmin shows a yes/no field as True/False and a rule's
+    activity types as their stored codes."""
+
+    def get_field_display_value(self, field_name, field=None):
+        value = getattr(self.instance, field_name, None)
+        if isinstance(value, bool):
+            return _("是") if value else _("否")
+        if field_name == "activity_types":
+            return "、".join(self.instance.activity_type_labels()) or "-"
+        return super().get_field_display_value(field_name, field)
+
+
 class AtomicModelAdmin(ModelAdmin):
     """Every change is all or nothing: a record is not saved without its people, nor a
     measure without its funding lines. (Wagtail's own edit views are atomic in the same way;
     the whole portal does not need ATOMIC_REQUESTS for it.)"""
+
+    inspect_view_class = ReadableInspectView
 
     def create_view(self, request):
         with transaction.atomic():
@@ -228,18 +245,19 @@ class TargetAdmin(AtomicModelAdmin):
         _listing.progress = {p.target.pk: p for p in target_progress()}
         return queryset
 
+    # The column's name goes on the function (admin.display), under @staticmethod: the
+    # listing reads the function from the class, so a name set on the staticmethod object
+    # was lost and the columns were headed "Figure" and "Progress".
     @staticmethod
+    @admin.display(description=_("目标值"))
     def figure(obj):
         return obj.figure or obj.get_kind_display()
 
-    figure.short_description = _("目标值")
-
     @staticmethod
+    @admin.display(description=_("完成情况"))
     def progress(obj):
         item = getattr(_listing, "progress", {}).get(obj.pk)
         return f"{item.current_display}（{item.status_label}）" if item else ""
-
-    progress.short_description = _("完成情况")
 
 
 class MeasureAdmin(AtomicModelAdmin):
@@ -278,16 +296,14 @@ class MeasureAdmin(AtomicModelAdmin):
         )
 
     @staticmethod
+    @admin.display(description=_("措施内容"))
     def short_text(obj):
         return obj.short_text
 
-    short_text.short_description = _("措施内容")
-
     @staticmethod
+    @admin.display(description=_("责任单位"))
     def units(obj):
         return "、".join(u.short_name or u.name for u in obj.responsible_units.all())
-
-    units.short_description = _("责任单位")
 
     @staticmethod
     def planned_total(obj):
@@ -311,22 +327,27 @@ class CadenceRuleAdmin(AtomicModelAdmin):
     export_filename = "cadence-rules"
 
     @staticmethod
+    @admin.display(description=_("要求"))
     def requirement(obj):
         return obj.requirement
-
-    requirement.short_description = _("要求")
 
 
 class SemesterAdmin(AtomicModelAdmin):
     model = Semester
     menu_label = _("学期")
     menu_icon = "date"
-    list_display = ["name", "start", "end", "is_baseline"]
+    list_display = ["name", "start", "end", "baseline"]
     list_filter = ["is_baseline"]
     search_fields = ["name"]
     inspect_view_enabled = True
     list_export = ["name", "start", "end", "is_baseline"]
     export_filename = "semesters"
+
+    # In words: Django's yes/no icon is read out as "True" or "False".
+    @staticmethod
+    @admin.display(description=_("基准学期"), ordering="is_baseline")
+    def baseline(obj):
+        return _("是") if obj.is_baseline else _("否")
 
 
 class EvaluationScoreAdmin(AtomicModelAdmin):

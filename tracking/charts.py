@@ -4,6 +4,8 @@ The SVG scales to its container (viewBox, width 100%); sizes are chosen so that 
 legible when a phone shrinks a chart to about three quarters.
 """
 
+import math
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -17,6 +19,23 @@ def _nice_max(value):
         if value <= step * 4:
             return step * 4, step
     return value, max(1, value // 4)
+
+
+def _nice_axis(low, high, intervals=4):
+    """Bounds and step of an axis that covers low..high, the step 1, 2, 2.5 or 5 times a power
+    of ten: scores from 62 to 83.0 get 60–90 by 10. Floats throughout: floor division of a
+    Decimal truncates towards zero, which cut the axis at 80 below a score of 83.0."""
+    low, high = float(low), float(high)
+    if high - low < 1e-9:
+        low, high = low - 1, high + 1
+    raw = (high - low) / intervals
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw - 1e-9)
+    return math.floor(low / step + 1e-9) * step, math.ceil(high / step - 1e-9) * step, step
+
+
+def _tick_label(value):
+    return round(value) if abs(value - round(value)) < 1e-9 else round(value, 2)
 
 
 def bar_chart(points, title, unit=""):
@@ -76,9 +95,12 @@ def line_chart(labels, series, title, low=None, high=None):
     values = [v for _, vs in series for v in vs if v is not None]
     if not values or not labels:
         return ""
-    low = low if low is not None else int(min(values) // 10 * 10)
-    high = high if high is not None else int(-(-max(values) // 10) * 10)
-    span = (high - low) or 1
+    bottom, top, step = _nice_axis(
+        min(values) if low is None else low, max(values) if high is None else high
+    )
+    low = bottom if low is None else float(low)
+    high = top if high is None else float(high)
+    span = high - low
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     step_x = plot_w / max(1, len(labels) - 1)
 
@@ -87,7 +109,8 @@ def line_chart(labels, series, title, low=None, high=None):
             TOP + plot_h - plot_h * (float(v) - low) / span, 1
         )
 
-    ticks = range(low, high + 1, max(1, span // 4))
+    count = round((high - low) / step)
+    ticks = [_tick_label(low + i * step) for i in range(count + 1)]
     parts = [
         format_html(
             '<line x1="{}" x2="{}" y1="{}" y2="{}" class="chart__grid"/>'

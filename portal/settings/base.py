@@ -102,6 +102,10 @@ AXES_VERBOSE = False
 # Visitors sign in on Wagtail's front-end login, the form private pages send them to; Django's
 # default (/accounts/login/) is no page here, and files and videos redirect by this setting.
 LOGIN_URL = "wagtailcore_login"
+# That login in the site's own header and footer, in Chinese (Wagtail's is a bare form).
+WAGTAIL_FRONTEND_LOGIN_TEMPLATE = "account/login.html"
+# The admin's login with its password field labelled in Chinese.
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.login_form.AdminLoginForm"
 
 ROOT_URLCONF = "portal.urls"
 
@@ -109,8 +113,18 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [PROJECT_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # As APP_DIRS would, cached; the app templates' loader makes the few English
+            # words Wagtail writes into its admin templates translatable.
+            "loaders": [
+                (
+                    "django.template.loaders.cached.Loader",
+                    [
+                        "django.template.loaders.filesystem.Loader",
+                        "portal.upstream_templates.Loader",
+                    ],
+                ),
+            ],
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
