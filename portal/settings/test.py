@@ -24,3 +24,8 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
 # Tests read response.context, which a page served from the cache has not; the page cache's
 # own tests (tests/test_page_cache.py) switch it on.
 PAGE_CACHE_ENABLED = False
+
+# Jobs run at once, in the test's own transaction, so that a test sees their outcome without a
+# worker. The worker's own tests (tests/test_jobs.py) switch to the database backend and drain
+# the queue with `manage.py db_worker --batch`.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
