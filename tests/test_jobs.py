@@ -2,6 +2,8 @@
 by the worker, not the request; a failing job is tried again later and shown to the
 administrators with its error; and file privacy never waits for the worker."""
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -19,6 +21,7 @@ from django_tasks_db.models import DBTaskResult
 from content import extraction
 from content.groups import OFFICE
 from content.models import PortalDocument
+from portal.jobs import retry
 from portal.settings.base import TASKS as DEPLOYED_TASKS
 from tests.bombs import SMALL_BOMB_MB, word_bomb
 from tests.factories import make_document, make_resource, make_user
@@ -197,6 +200,28 @@ class RetryTests(DeployedJobs, TestCase):
         drain()
         row.refresh_from_db()
         self.assertEqual((row.status, row.return_value), (TaskResultStatus.SUCCESSFUL, "ok"))
+
+    def test_a_job_whose_worker_died_goes_back_to_the_queue(self):
+        row = flaky_once.enqueue().db_result
+        DBTaskResult.objects.filter(pk=row.pk).update(
+            status=TaskResultStatus.RUNNING,
+            started_at=timezone.now() - datetime.timedelta(hours=4),
+            worker_ids=["killed-worker"],
+        )
+        fresh = flaky_once.enqueue().db_result  # started a minute ago: still running
+        DBTaskResult.objects.filter(pk=fresh.pk).update(
+            status=TaskResultStatus.RUNNING,
+            started_at=timezone.now() - datetime.timedelta(minutes=1),
+            worker_ids=["busy-worker"],
+        )
+        retry.housekeeping(force=True)
+        row.refresh_from_db()
+        fresh.refresh_from_db()
+        self.assertEqual((row.status, fresh.status), ("READY", "RUNNING"))
+        FLAKY_RUNS[:] = [1]  # its first run is the one that was cut short
+        drain()
+        row.refresh_from_db()
+        self.assertEqual((row.status, len(row.worker_ids)), (TaskResultStatus.SUCCESSFUL, 2))
 
     def test_editors_see_no_job_list(self):
         editor = make_user("editor-jobs", "wagtaildocs.add_document")

@@ -306,6 +306,10 @@ TASKS = {
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "4"))
 JOBS_RETRY_DELAY = float(os.environ.get("JOBS_RETRY_DELAY", "30"))
 JOBS_RETRY_FACTOR = 4
+# A job still 运行中 after this long lost its worker (portal/jobs/retry.py): it is queued again.
+# Longer than the longest job (transcoding a 45-minute lesson).
+JOBS_STALE_AFTER = int(os.environ.get("JOBS_STALE_AFTER", str(3 * 3600)))
+JOBS_KEEP_DAYS = 7  # finished jobs; failed ones stay until an administrator's prune
 # Text extraction runs in the sandbox with this much address space and time (content/extraction).
 EXTRACTION_MEMORY_MB = int(os.environ.get("EXTRACTION_MEMORY_MB", "256"))
 EXTRACTION_TIMEOUT = float(os.environ.get("EXTRACTION_TIMEOUT", "30"))
