@@ -52,7 +52,12 @@ migrate: $(STAMP) ## Apply database migrations
 demo: migrate media-tools ## Load the demo content and accounts (safe to run again)
 	$(PY) manage.py load_initial_data --demo-accounts
 
-run: demo ## Set everything up and serve the demo portal on http://127.0.0.1:8000
+# The job worker (manage.py db_worker: document text, search index, renditions, previews) runs
+# beside the web server, in a session of its own so that its autoreloader's child goes with it:
+# when the server stops (Ctrl-C), the worker is stopped too, after the job it is running.
+run: demo ## Set everything up and serve the demo portal on http://127.0.0.1:8000, with the job worker
+	@setsid $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+	trap 'kill -TERM -$$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 serve: $(STAMP) ## Serve without migrating or loading anything

@@ -3,15 +3,10 @@ from django.dispatch import receiver
 
 from wagtail.documents.models import document_served
 from wagtail.models import Page, PageViewRestriction
-from wagtail.search.index import insert_or_update_object
 
-from content.models import (
-    ForumDocument,
-    PortalDocument,
-    RecordingDocument,
-    ResourceDocument,
-    WorkshopPage,
-)
+from content import extraction
+from content.document_text import extract_document_text, reindex_pages_carrying
+from content.models import PortalDocument, WorkshopPage
 from content.privacy import sync_collection_privacy
 
 
@@ -21,14 +16,22 @@ def count_download(sender, instance, request, **kwargs):
 
 
 @receiver(post_save, sender=PortalDocument)
-def reindex_pages_carrying(sender, instance, **kwargs):
-    """A page is found by the text of its attachments: when a file is replaced and read
-    again, the pages it is attached to are indexed again."""
-    if not getattr(instance, "text_changed", False):
+def read_new_file(sender, instance, raw=False, **kwargs):
+    """A new or replaced file is read by a job; the pages it is attached to lose the old
+    file's text from search at once (the job indexes them again with the new one)."""
+    if raw or not getattr(instance, "text_pending", False):
         return
-    for attachment in (ResourceDocument, RecordingDocument, ForumDocument):
-        for link in attachment.objects.filter(document=instance).select_related("page"):
-            insert_or_update_object(link.page.specific)
+    instance.text_pending = False
+    if not kwargs.get("created"):
+        reindex_pages_carrying(instance)
+    # In the same transaction as the document: the job row commits or rolls back with it.
+    if instance.text_status == extraction.PENDING:
+        result = extract_document_text.enqueue(instance.pk, instance.file_hash)
+        if result.is_finished:
+            # Run at once (the tests' backend): the caller's instance shows what was read, as
+            # a page it is attached to next is indexed from it.
+            row = PortalDocument.objects.filter(pk=instance.pk)
+            instance.text, instance.text_status = row.values_list("text", "text_status").get()
 
 
 @receiver(post_save, sender=PageViewRestriction)

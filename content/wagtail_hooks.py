@@ -2,6 +2,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.snippets.models import register_snippet
 
+from content import document_admin
 from content.action_menu import show_submit_beside_save_draft
 from content.review import changes_requested_message, confirm_decision
 from content.video_admin import VideoProcessingViewSet
@@ -31,3 +32,8 @@ def confirm_review_in_editor(request, page):
     dashboard's (Wagtail only says the page was saved)."""
     if request.POST.get("action-workflow-action"):
         confirm_decision(request, page, request.POST.get("workflow-action-name"))
+
+
+@hooks.register("register_admin_urls")
+def register_document_list():
+    return document_admin.urlpatterns

@@ -118,7 +118,7 @@ echo "== compose file and Containerfile"
 $PY - <<'PYCODE'
 import yaml
 compose = yaml.safe_load(open("deploy/compose.yaml"))
-assert {"app1", "app2", "nginx", "db", "redis", "migrate"} <= set(compose["services"]), compose["services"].keys()
+assert {"app1", "app2", "worker", "nginx", "db", "redis", "migrate"} <= set(compose["services"]), compose["services"].keys()
 for name, service in compose["services"].items():
     for volume in service.get("volumes", []):
         source = volume.split(":")[0]

@@ -108,10 +108,7 @@ def run_python(target, payload, *, memory_mb, timeout_s):
         timeout_s=timeout_s,
         stdin=json.dumps(payload).encode(),
         # The child finds this project whatever directory the caller runs from.
-        env={
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")])),
-        },
+        env={**os.environ, "PYTHONPATH": _pythonpath()},
     )
     if not outcome.ok:
         return outcome

@@ -2,9 +2,12 @@
 
 import io
 import logging
+import tempfile
+import time
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.test import TestCase
+from django.test import SimpleTestCase, TestCase, override_settings
 
 from wagtail.models import Page
 
@@ -14,8 +17,10 @@ from openpyxl import Workbook
 from pptx import Presentation
 from pptx.util import Inches
 
-from content import extraction
+import sandbox
+from content import extraction, readers
 from content.models import PortalDocument
+from tests.bombs import LARGE_BOMB_MB, SMALL_BOMB_MB, word_bomb
 from tests.factories import make_resource
 from tests.session_demo import load_demo
 
@@ -77,9 +82,11 @@ def pdf_bytes(text, encrypt=False):
     return buffer.getvalue()
 
 
-class ExtractionTests(TestCase):
+class ExtractionTests(SimpleTestCase):
+    """Each file is read in the sandbox, as the job reads it."""
+
     def extract(self, data, name):
-        return extraction.extract_text(ContentFile(data, name=name), name)
+        return extraction.extract(ContentFile(data, name=name), name)
 
     def test_reads_word_powerpoint_excel_pdf_and_text(self):
         cases = [
@@ -91,34 +98,62 @@ class ExtractionTests(TestCase):
         ]
         for data, name, expected in cases:
             with self.subTest(name=name):
-                text = self.extract(data, name)
+                text, status = self.extract(data, name)
+                self.assertEqual(status, extraction.DONE)
                 for word in expected:
                     self.assertIn(word, text)
 
-    def test_bad_files_are_logged_and_skipped(self):
+    def test_bad_files_are_logged_and_given_their_reason(self):
         cases = [
-            (b"%PDF-1.4 this is not really a pdf", "broken.pdf"),
-            (b"PK\x03\x04 not a zip", "broken.docx"),
-            (b"\x00\x01\x02", "broken.xlsx"),
-            (pdf_bytes("secret words", encrypt=True), "locked.pdf"),
+            (b"%PDF-1.4 this is not really a pdf", "broken.pdf", extraction.CORRUPT),
+            (b"PK\x03\x04 not a zip", "broken.docx", extraction.CORRUPT),
+            (b"\x00\x01\x02", "broken.xlsx", extraction.CORRUPT),
+            (pdf_bytes("secret words", encrypt=True), "locked.pdf", extraction.ENCRYPTED),
         ]
-        for data, name in cases:
+        for data, name, reason in cases:
             with self.subTest(name=name), self.assertLogs("content.extraction", logging.WARNING):
-                self.assertEqual(self.extract(data, name), "")
+                self.assertEqual(self.extract(data, name), ("", reason))
+
+    def test_word_bombs_are_stopped_within_the_limits(self):
+        for megabytes in (SMALL_BOMB_MB, LARGE_BOMB_MB):
+            with self.subTest(megabytes=megabytes), self.assertLogs("content.extraction"):
+                started = time.monotonic()
+                text, status = self.extract(word_bomb(megabytes), "bomb.docx")
+                self.assertEqual((text, status), ("", extraction.TOO_LARGE))
+                self.assertLess(time.monotonic() - started, settings.EXTRACTION_TIMEOUT)
+
+    def test_the_memory_ceiling_stops_a_bomb_the_size_check_would_let_through(self):
+        with tempfile.NamedTemporaryFile(suffix=".docx") as bomb:
+            bomb.write(word_bomb(SMALL_BOMB_MB))
+            bomb.flush()
+            outcome = sandbox.run_python(
+                "content.readers:read_file",
+                {"path": bomb.name, "name": "bomb.docx", "max_xml_size": 10**12},
+                memory_mb=settings.EXTRACTION_MEMORY_MB,
+                timeout_s=settings.EXTRACTION_TIMEOUT,
+            )
+        self.assertEqual(outcome.reason, sandbox.MEMORY)
+
+    @override_settings(EXTRACTION_TIMEOUT=0.05)
+    def test_a_reader_past_its_time_is_stopped(self):
+        with self.assertLogs("content.extraction", logging.WARNING):
+            self.assertEqual(self.extract(docx_bytes("慢"), "slow.docx"), ("", extraction.TIMEOUT))
 
     def test_unknown_kinds_are_not_read(self):
-        self.assertEqual(self.extract(b"binary", "archive.zip"), "")
+        self.assertEqual(self.extract(b"binary", "archive.zip"), ("", extraction.NOT_READ))
 
     def test_reading_is_bounded(self):
-        long_text = "长" * (extraction.MAX_CHARS * 2)
-        text = self.extract(long_text.encode(), "long.txt")
-        self.assertEqual(len(text), extraction.MAX_CHARS)
-        original = extraction.MAX_FILE_SIZE
-        extraction.MAX_FILE_SIZE = 10
+        long_text = "长" * (readers.MAX_CHARS * 2)
+        text, _ = self.extract(long_text.encode(), "long.txt")
+        self.assertEqual(len(text), readers.MAX_CHARS)
+        original = readers.MAX_FILE_SIZE
+        readers.MAX_FILE_SIZE = 10
         try:
-            self.assertEqual(self.extract(docx_bytes("太大的文件"), "big.docx"), "")
+            self.assertEqual(
+                self.extract(docx_bytes("太大的文件"), "big.docx"), ("", extraction.TOO_LARGE)
+            )
         finally:
-            extraction.MAX_FILE_SIZE = original
+            readers.MAX_FILE_SIZE = original
 
 
 @pytest.mark.both_databases
@@ -139,11 +174,12 @@ class AttachmentSearchTests(TestCase):
         self.assertEqual(found, [page.pk])
         self.assertEqual(list(PortalDocument.objects.search("凤仙花")), [document])
 
-    def test_a_corrupt_upload_is_kept_without_text(self):
+    def test_a_corrupt_upload_is_kept_without_text_and_marked(self):
         with self.assertLogs("content.extraction", logging.WARNING):
             document = self.document(b"%PDF-1.4 garbage", "scan.pdf", title="扫描件")
         document.refresh_from_db()
         self.assertEqual(document.text, "")
+        self.assertEqual(document.text_problem, "无法提取：文件损坏")
         self.assertTrue(document.file.name.endswith(".pdf"))
         self.assertEqual(list(PortalDocument.objects.search("扫描件")), [document])
 
@@ -155,6 +191,8 @@ class AttachmentSearchTests(TestCase):
         document.file_size = None
         document.file_hash = ""
         document.save()
+        document.refresh_from_db()  # the job wrote the text
+        self.assertEqual(document.text_status, extraction.DONE)
         self.assertIn("梨花", document.text)
         self.assertNotIn("桃花", document.text)
         self.assertEqual([p.pk for p in Page.objects.live().search("梨花")], [page.pk])

@@ -9,7 +9,7 @@ from wagtail.documents.models import AbstractDocument, Document
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from content.extraction import extract_text
+from content import extraction
 from content.uploads import document_problem
 
 
@@ -22,6 +22,15 @@ class PortalDocument(AbstractDocument):
     )
     # The file hash the text was read from: a replaced file is read again.
     text_source_hash = models.CharField(max_length=40, blank=True, editable=False)
+    # Reading happens in a job (content.document_text), in the sandbox: what came of it.
+    text_status = models.CharField(
+        _("文字提取"),
+        max_length=16,
+        blank=True,
+        editable=False,
+        choices=extraction.STATUS_CHOICES,
+        default=extraction.NOT_READ,
+    )
 
     admin_form_fields = Document.admin_form_fields
     search_fields = [*AbstractDocument.search_fields, index.SearchField("text")]
@@ -43,11 +52,35 @@ class PortalDocument(AbstractDocument):
         # loader, imports) must too, or the first page view writes them back mid-request.
         if self.file and (self.file_size is None or not self.file_hash):
             self._set_document_file_metadata()
-        self.text_changed = bool(self.pk) and self.file and self.file_hash != self.text_source_hash
-        if self.file and self.file_hash != self.text_source_hash:
-            self.text = extract_text(self.file, self.file.name)
+        # A new or replaced file loses the old file's text at once and is read by a job
+        # (content.signals enqueues it once the row is saved): never in this request.
+        self.text_pending = bool(self.file) and self.file_hash != self.text_source_hash
+        if self.text_pending:
             self.text_source_hash = self.file_hash or ""
+            known = getattr(self, "_known_text", None)
+            if known is not None:
+                self.text, self.text_status, self.text_pending = known, extraction.DONE, False
+            else:
+                self.text = ""
+                can_read = extraction.can_extract(self.file.name)
+                self.text_status = extraction.PENDING if can_read else extraction.NOT_READ
         super().save(*args, **kwargs)
+
+    def save_with_text(self, text):
+        """Save a file whose text the caller wrote itself (the demo loader builds its Word
+        files from known paragraphs): nothing reads it back."""
+        self._known_text = text
+        try:
+            self.save()
+        finally:
+            del self._known_text
+
+    @property
+    def text_problem(self):
+        """无法提取：… when the file could not be read, else ""."""
+        if self.text_status in extraction.FAILURES:
+            return self.get_text_status_display()
+        return ""
 
     def record_download(self):
         # One UPDATE, so simultaneous downloads are all counted.

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -300,10 +302,31 @@ if S3_BUCKET:
 # Wagtail would redirect document downloads to the bucket's URL for remote storage, past
 # the privacy check: the portal always serves them itself.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-# Wagtail writes its reference index in a task on every save. File privacy (privacy/) is read
-# from that index, so the task runs at once, in the request that saved the page, never later
-# from a queue: a page just made private must not leave its files public in between.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background jobs (Django's task framework): rows in the database that `manage.py db_worker`
+# runs (portal/jobs says why the database and not Redis). Two exceptions run at once, in the
+# request, through the same framework: Wagtail's reference index, which file privacy
+# (privacy/) is read from, so a page just published or made private never leaves its files
+# wrongly public or private in between; and nothing else. Every queue is accepted, so that an
+# app's `@task(queue_name=...)` needs no setting; the worker takes them all.
+TASKS = {
+    "default": {
+        "BACKEND": "portal.jobs.backend.DatabaseBackend",
+        "QUEUES": [],
+        "OPTIONS": {"RUN_AT_ONCE": ["wagtail.tasks.update_reference_index_task"]},
+    }
+}
+# A job that raises is run again after 30 s, 2 min and 8 min (each wait four times the one
+# before), then left failed for an administrator to see (管理 → 后台任务).
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "4"))
+JOBS_RETRY_DELAY = float(os.environ.get("JOBS_RETRY_DELAY", "30"))
+JOBS_RETRY_FACTOR = 4
+# A job still 运行中 after this long lost its worker (portal/jobs/retry.py): it is queued again.
+# Longer than the longest job (transcoding a 45-minute lesson).
+JOBS_STALE_AFTER = int(os.environ.get("JOBS_STALE_AFTER", str(3 * 3600)))
+JOBS_KEEP_DAYS = 7  # finished jobs; failed ones stay until an administrator's prune
+# Text extraction runs in the sandbox with this much address space and time (content/extraction).
+EXTRACTION_MEMORY_MB = int(os.environ.get("EXTRACTION_MEMORY_MB", "256"))
+EXTRACTION_TIMEOUT = float(os.environ.get("EXTRACTION_TIMEOUT", "30"))
 # Images used only by private pages are stored under this prefix (privacy.images), which the
 # web server and the bucket do not publish; their URLs reach the portal's checked view.
 PRIVATE_MEDIA_PREFIX = "private/"

@@ -28,3 +28,7 @@ PAGE_CACHE_ENABLED = False
 # Drawing previews runs LibreOffice: documents saved by tests (the demo's among them) get none;
 # tests/test_previews.py switches it on where it tests it.
 DOCUMENT_PREVIEWS = False
+# Jobs run at once, in the test's own transaction, so that a test sees their outcome without a
+# worker. The worker's own tests (tests/test_jobs.py) switch to the database backend and drain
+# the queue with `manage.py db_worker --batch`.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": []}}
