@@ -86,8 +86,11 @@ check: $(STAMP) ## Django system checks; fail on model changes without a migrati
 check-deploy: $(STAMP) ## Check deploy/: nginx -t, gunicorn, systemd units, compose, check --deploy
 	PY=$(PY) bash deploy/check.sh
 
+# Two workers (pytest-xdist), each taking whole test classes and modules, so that the SQLite
+# run, the longer one, shares both cores with the PostgreSQL run instead of keeping one.
+PYTEST_WORKERS ?= 2
 pytest: $(STAMP) browser-deps media-tools ## The whole test suite on SQLite
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope
 
 # The browser tests drive Debian's Chromium (never a browser Playwright downloads); the CJK font
 # makes Chinese legible in their failure screenshots. Installs both when missing (root or sudo).
