@@ -26,7 +26,11 @@ def project_templates():
             roots.append(folder)
     for root in roots:
         for path in sorted(root.rglob("*.html")):
-            yield path.relative_to(root).as_posix()
+            name = path.relative_to(root).as_posix()
+            # Overrides of Wagtail's own templates (a workflow e-mail, the document list)
+            # are the admin's; the public workers never render them.
+            if not name.startswith("wagtail"):
+                yield name
 
 
 def warm():

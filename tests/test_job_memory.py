@@ -25,7 +25,7 @@ GROWTH_KB = 20 * 1024
 
 
 @pytest.fixture
-def deployment(transactional_db):
+def deployment(django_db_serialized_rollback, transactional_db):
     """A copy of the migrated test database and a media folder, for the processes. Copied
     outside any transaction: SQLite's backup waits for the source to be unlocked."""
     if connection.vendor != "sqlite":

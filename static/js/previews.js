@@ -16,8 +16,12 @@ document.querySelectorAll("[data-doc-preview]").forEach((figure) => {
     next.disabled = current === pages.length - 1;
     position.textContent = `第 ${current + 1} 页 / 共 ${pages.length} 页`;
   };
+  // While the buttons or keys scroll the strip smoothly, the pages it passes on the way are
+  // not announced: the counter and buttons would flicker back before they arrive.
+  let heading = null;
   const go = (index) => {
     show(index);
+    heading = current;
     strip.scrollTo({ left: current * strip.clientWidth });
   };
 
@@ -33,7 +37,17 @@ document.querySelectorAll("[data-doc-preview]").forEach((figure) => {
   let pending = null;
   strip.addEventListener("scroll", () => {
     cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(() => show(Math.round(strip.scrollLeft / strip.clientWidth)));
+    pending = requestAnimationFrame(() => {
+      const nearest = Math.round(strip.scrollLeft / strip.clientWidth);
+      if (heading !== null && nearest !== heading) return;
+      heading = null;
+      show(nearest);
+    });
+  });
+  // A swipe that interrupts the smooth scroll settles somewhere else: show where it ends.
+  strip.addEventListener("scrollend", () => {
+    heading = null;
+    show(Math.round(strip.scrollLeft / strip.clientWidth));
   });
   show(0);
 });

@@ -55,7 +55,7 @@ def test_reviewer_decides_first_and_the_member_reads_the_request(journey):
 
     with journey.step("reviewer requests changes with a comment"):
         row = page.get_by_role("row", name=TO_RETURN)
-        row.get_by_role("button", name="动作").click()
+        row.get_by_role("button", name="操作").click()
         row.get_by_role("button", name="请求修改").click()
         dialog = page.get_by_role("dialog")
         dialog.get_by_label(re.compile("评论")).fill(COMMENT)
@@ -64,7 +64,7 @@ def test_reviewer_decides_first_and_the_member_reads_the_request(journey):
 
     with journey.step("reviewer approves and sees it confirmed"):
         row = page.get_by_role("row", name=TO_APPROVE)
-        row.get_by_role("button", name="动作").click()
+        row.get_by_role("button", name="操作").click()
         row.get_by_role("button", name="批准", exact=True).click()
         page.get_by_text(f"已通过审核：《{TO_APPROVE}》已发布。").wait_for()
         assert page.get_by_role("row", name=TO_APPROVE).count() == 0
