@@ -137,11 +137,10 @@ def run_one(database, rows, corpus, reuse=False):
     import django
 
     django.setup()
+    from django.conf import settings
     from django.contrib.auth.models import AnonymousUser
     from django.core.management import call_command
     from django.test import Client, RequestFactory
-
-    from django.conf import settings
 
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", interactive=False, verbosity=0)  # the search page's
