@@ -175,3 +175,39 @@ class SearchPlanTests(TestCase):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         self.assertGreater(self.assert_plans_hold(), 50)
+
+
+def test_the_checks_catch_the_plan_of_the_issue():
+    # SQLite's plan of the 14-second statement: the entries of one type, then the match.
+    bad = [
+        (2, 0, 0, "SEARCH e USING COVERING INDEX wagtailsearch_indexentry_ct (content_type_id=?)"),
+        (5, 0, 0, "SCAN wagtailsearch_indexentry_fts VIRTUAL TABLE INDEX 0:M4"),
+    ]
+    good = [
+        (3, 0, 0, "SCAN wagtailsearch_indexentry_fts VIRTUAL TABLE INDEX 0:M4"),
+        (5, 0, 0, "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"),
+    ]
+    correlated = [
+        (2, 0, 0, "SCAN wagtailcore_page"),
+        (4, 0, 0, "CORRELATED SCALAR SUBQUERY 1"),
+        (6, 4, 0, "SCAN wagtailsearch_indexentry_fts VIRTUAL TABLE INDEX 0:M4"),
+    ]
+    assert sqlite_nested_full_text(bad) and sqlite_nested_full_text(correlated)
+    assert sqlite_nested_full_text(good) == []
+    # PostgreSQL: the pages in the outer loop, each tested against the text of its entry.
+    scan = {"Node Type": "Index Scan", "Relation Name": ENTRY_TABLE, "Filter": "(body @@ q)"}
+    loop = {
+        "Node Type": "Nested Loop",
+        "Plans": [
+            {
+                "Node Type": "Seq Scan",
+                "Relation Name": "wagtailcore_page",
+                "Parent Relationship": "Outer",
+            },
+            {**scan, "Parent Relationship": "Inner"},
+        ],
+    }
+    assert postgres_nested_full_text(loop)
+    loop["Plans"][1]["Parent Relationship"] = "Outer"
+    loop["Plans"][0]["Parent Relationship"] = "Inner"
+    assert postgres_nested_full_text(loop) == []
