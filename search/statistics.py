@@ -69,11 +69,14 @@ def _stale_sqlite_tables(cursor):
 
 
 def _refresh_postgres(cursor, force):
+    if force:
+        cursor.execute("ANALYZE")
+        return ["*"]
     cursor.execute(
-        "SELECT relname FROM pg_stat_user_tables WHERE %s OR ("
+        "SELECT relname FROM pg_stat_user_tables WHERE ("
         "  (last_analyze IS NULL AND last_autoanalyze IS NULL AND n_live_tup + n_dead_tup > 0)"
         "  OR n_mod_since_analyze > %s * n_live_tup + 50)",
-        [force, CHANGED_SHARE],
+        [CHANGED_SHARE],
     )
     stale = [row[0] for row in cursor.fetchall()]
     if stale:
