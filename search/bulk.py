@@ -4,11 +4,9 @@ batch, in the same transaction as the pages."""
 import multiprocessing
 import os
 
-from django.db import connection
-
 from wagtail.search.backends import get_search_backends
 
-from search import analysis
+from search import analysis, statistics
 from search.backends.indexing import analyse, sources
 
 
@@ -41,11 +39,10 @@ class BatchIndexer:
     def finish(self):
         try:
             self._write_rows()
-            if connection.vendor == "postgresql":
-                # Fresh statistics, or the planner guesses a word's pages at a few hundred
-                # and reads thousands; autovacuum would catch up only later.
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE wagtailsearch_indexentry, wagtailcore_page")
+            # Fresh statistics for the rows just written, on either database: without them
+            # PostgreSQL guesses a word's pages at a few hundred and reads thousands, and
+            # SQLite, which never gathers any by itself, guesses everything.
+            statistics.refresh(force=True)
         finally:
             self.close()
 

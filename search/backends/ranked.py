@@ -99,6 +99,7 @@ class RankedSearchResults(BaseSearchResults):
 
     supports_facet = True
     MATERIALIZED = ""  # vendors that can be told to run the match once say so here
+    JOIN = "JOIN"  # how the matches meet the searched queryset (SQLite: in this order)
     COUNT_LIMIT = 1000
     # Whether to run the whole match before joining when counting (see PostgreSQL's results).
     COUNT_MATERIALIZED = False
@@ -155,7 +156,7 @@ class RankedSearchResults(BaseSearchResults):
         with_ = f"WITH hits AS {self.MATERIALIZED if materialized else ''} ({hits_sql}) "
         sql = (
             f"{with_}SELECT q._search_pk, hits.score "
-            f"FROM hits JOIN ({inner_sql}) q ON {self._join()}"
+            f"FROM hits {self.JOIN} ({inner_sql}) q ON {self._join()}"
         )
         return sql, (*hits_params, *inner_params)
 
