@@ -231,6 +231,14 @@ class RoleMatrixTests(TestCase):
         for page in (self.teachers_only, self.group_only, self.draft, self.pending):
             with self.subTest(page=page.title):
                 self.assertEqual(self.client.get(f"/share/{page.pk}/qr.svg").status_code, 404)
+        # Their readers' share box offers the link without a QR code that would not load.
+        self.as_role("teacher")
+        html = self.client.get(self.teachers_only.url).content.decode()
+        self.assertNotIn("/qr.svg", html)
+        self.assertIn("本页不公开", html)
+        self.assertIn(
+            f"/share/{self.public.pk}/qr.svg", self.client.get(self.public.url).content.decode()
+        )
 
     def test_who_may_edit_where(self):
         add_a = f"/admin/pages/add/content/resourcepage/{self.workshop_a.pk}/"

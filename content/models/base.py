@@ -7,7 +7,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page, PageManager, PageViewRestriction
 from wagtail.search import index
 
-from caching.privacy import PortalPageQuerySet, may_be_restricted
+from caching.privacy import PortalPageQuerySet, may_be_restricted, restricted_paths
 from content.forms import PortalPageForm
 from content.permissions import PortalPagePermissionTester
 from content.references import reference_fields, with_references
@@ -56,6 +56,14 @@ class BasePage(Page):
 
     def permissions_for_user(self, user):
         return self.permission_tester_class(user, self)
+
+    @property
+    def shares_qr_code(self):
+        """The share box draws a QR code for public pages only: the code's address
+        (content.share) does not confirm that a private page exists, so on a private page
+        its readers' browsers would get a broken image. From the cached list of private
+        sections, without a query."""
+        return not self.path.startswith(tuple(restricted_paths()))
 
     def full_clean(self, *args, **kwargs):
         # Page.full_clean fills a blank slug with Django's slugify, which yields nothing for a
