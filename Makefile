@@ -19,7 +19,7 @@ export TEST_DATABASE_URL
 
 .DEFAULT_GOAL := help
 .PHONY: help install lock run serve migrate demo test lint format check pytest pytest-postgres publish-scheduled clean
-.PHONY: browser-deps media-tools test-browser check-deploy
+.PHONY: browser-deps media-tools test-browser check-deploy deploy-tools deploy-smoke
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -68,7 +68,7 @@ serve: $(STAMP) ## Serve without migrating or loading anything
 # leaves free, rather than holding both runs back for half a minute at the start; any
 # failure still fails `make test`.
 test: $(STAMP) ## Run everything CI runs: lint, checks, tests on SQLite and PostgreSQL
-	$(MAKE) --no-print-directory --output-sync=target -j2 pytest pytest-postgres lint check check-deploy
+	$(MAKE) --no-print-directory --output-sync=target -j2 pytest pytest-postgres lint check check-deploy deploy-smoke
 
 lint: $(STAMP) ## ruff: lint and formatting; import-linter: the apps' layers, no import cycles
 	$(BIN)/ruff check .
@@ -85,6 +85,16 @@ check: $(STAMP) ## Django system checks; fail on model changes without a migrati
 
 check-deploy: $(STAMP) ## Check deploy/: nginx -t, gunicorn, systemd units, compose, check --deploy
 	PY=$(PY) bash deploy/check.sh
+
+# nginx and wrk (Debian's packages) for deploy-smoke; installed when missing (root or sudo).
+deploy-tools: ## Make sure nginx and wrk are installed for make deploy-smoke
+	@sh scripts/install-deploy-tools.sh
+
+# The production layout of deploy/ on loopback: nginx, two gunicorn app servers, PostgreSQL
+# (a database of its own, dropped after), Redis (SMOKE_REDIS_URL, database 10), an S3 store
+# (moto's server mode) and the job worker; prints each check through nginx with PASS/FAIL.
+deploy-smoke: $(STAMP) deploy-tools ## Start the production layout on loopback and check it through nginx
+	$(PY) deploy/smoke.py
 
 # Each run in two workers (pytest-xdist), each taking whole test classes and modules: the
 # runs differ in length, and whichever ends first leaves its core to the other's workers

@@ -1,3 +1,5 @@
+from django.conf import settings
+
 from wagtail import hooks
 from wagtail.documents.models import document_served
 
@@ -12,11 +14,15 @@ def serve_documents_only_to_readers(document, request):
     """A document used by pages goes to readers (and editors) of one of them and to nobody
     else, whatever its 文件夹's privacy says: a file used by a public page is public."""
     answer = verdict(document, request)
-    if answer is not True:
+    if answer not in (None, True):
         return answer
-    if collection_allows(document, request):
+    allowed = collection_allows(document, request)
+    if answer is None and not allowed:
+        return None  # used by no page: Wagtail's check of its 文件夹 refuses, with the login page
+    if allowed and not settings.PRIVATE_MEDIA_ACCEL_REDIRECT:
         return None  # Wagtail serves it as usual
-    # Wagtail's collection check would refuse a reader of the page: serve it here.
+    # Wagtail's collection check would refuse a reader of the page, or nginx is to send the
+    # bytes (X-Accel-Redirect: Wagtail would stream a file from object storage itself).
     document_served.send(sender=type(document), instance=document, request=request)
     return file_response(document.file, filename=document.filename, attachment=True)
 

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Makes sure nginx and wrk (Debian's packages) are installed for `make deploy-smoke`, which
+# runs the production layout from deploy/ on loopback and loads it with wrk.
+#
+# Overridable for tests of this script: APT_GET, SUDO.
+set -u
+
+NAME=deploy-tools
+PACKAGES="nginx-light wrk"
+PROGRAMS="nginx wrk"
+WITHOUT="make deploy-smoke cannot run"
+# Install only: the smoke test runs its own nginx, the machine needs no server started.
+export RUNLEVEL=1
+
+missing() {
+    for program in $PROGRAMS; do
+        command -v "$program" >/dev/null 2>&1 || return 0
+    done
+    return 1
+}
+
+missing_what() {
+    echo "one of $PROGRAMS"
+}
+
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+. "$here/debian-packages.sh"
+ensure_packages
