@@ -87,6 +87,7 @@ expect 403 /media/media/a.mp4
 expect 403 /media/other/a.txt
 expect 502 /media/private/images/a.png   # a private image: to the app servers' check, absent here
 expect 404 /internal-media/private/images/a.png   # only an app server's X-Accel-Redirect reaches it
+expect 404 "/internal-object/hongsibu-portal/documents/a.pdf?X-Amz-Signature=x"   # the same, to the bucket
 expect 502 /media-files/1/a.mp4   # videos: to the app servers' check, which hands nginx the file
 expect 502 /resources/   # passed on to the app servers, absent here
 got=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' "http://127.0.0.1:$http_port/x?y=1")

@@ -126,3 +126,46 @@ def test_a_private_image_in_the_bucket_moves_under_private_and_is_streamed_by_th
     assert "/login/" in client.get(image.file.url)["Location"]
     client.force_login(get_user_model().objects.create_user("teacher-s3", password="x"))
     assert streamed(client.get(image.file.url)).startswith(b"\x89PNG")
+
+
+@pytest.mark.django_db
+def test_behind_nginx_the_portal_only_checks_and_nginx_fetches_a_signed_url(
+    client, demo_site, bucket, settings
+):
+    # deploy/nginx's /internal-object/ proxies to the bucket's endpoint; `make deploy-smoke`
+    # checks the bytes and ranges nginx then sends.
+    settings.PRIVATE_MEDIA_ACCEL_REDIRECT = "/internal-object/"
+    content = docx_bytes("只给教师看的教案")
+    document = PortalDocument(title="教案", file=ContentFile(content, name="jiaoan.docx"))
+    document.save()
+    teachers_only(make_resource("教师专用教案", documents=[document]))
+    video = get_media_model().objects.create(
+        title="示范课", type="video", duration=0, file=ContentFile(MP4, name="lesson.mp4")
+    )
+    teachers_only(make_recording("教师专用示范课", video=video))
+    public = PortalDocument(title="公开", file=ContentFile(b"public", name="public.txt"))
+    public.save()
+    answer = client.get(public.url)
+    assert answer.status_code == 200
+    assert answer["X-Accel-Redirect"].partition("?")[0].endswith("/documents/public.txt")
+    urls = {
+        document.file.name: document.url,
+        video.file.name: f"/media-files/{video.pk}/{video.filename}",
+    }
+
+    for url in urls.values():
+        anonymous = client.get(url)
+        assert anonymous.status_code == 302
+        assert "X-Accel-Redirect" not in anonymous
+    client.force_login(get_user_model().objects.create_user("teacher-s3", password="x"))
+    for key, url in urls.items():
+        answer = client.get(url, HTTP_RANGE="bytes=0-9")
+        assert answer.status_code == 200
+        assert answer.content == b""  # the bytes come from nginx
+        assert answer["Cache-Control"] == "private"
+        location = answer["X-Accel-Redirect"]
+        # The signed URL's path: the key, after the bucket's name with path addressing.
+        path, _, query = location.partition("?")
+        assert path.startswith("/internal-object/")
+        assert path.endswith(f"/{key}")
+        assert "X-Amz-Signature=" in query  # the bucket refuses the unsigned URL
