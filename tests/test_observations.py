@@ -253,6 +253,12 @@ class ObservationTests(TestCase):
         )
         self.note(self.member, 2, "明天才记", created_at=at(11, 30))
         assert luoshan() == before + 2  # outside the semester or after today
+        restriction = PageViewRestriction.objects.create(
+            page=self.page, restriction_type=PageViewRestriction.LOGIN
+        )
+        assert luoshan() == before  # as for activities: public recordings only
+        restriction.delete()
+        assert luoshan() == before + 2
 
         CadenceRule.objects.filter(code="guanmo-jingsai-pingxuan").update(
             include_observations=False
