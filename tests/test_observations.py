@@ -63,6 +63,22 @@ class ObservationTests(TestCase):
         data = {"time": time, "dimension": dimension, "text": text}
         return self.client.post(self.add_url, data, **headers)
 
+    def test_the_office_keeps_the_scale_and_teachers_tag_with_it(self):
+        scale = "/admin/snippets/content/observationdimension/"
+        self.client.force_login(self.teacher)
+        assert self.client.get(scale).status_code in (302, 403)
+        self.client.force_login(self.office)
+        response = self.client.post(
+            f"{scale}add/", {"name": "教学评价", "description": "评价方式与反馈", "sort_order": 9}
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+        added = ObservationDimension.objects.get(name="教学评价")
+
+        self.client.force_login(self.teacher)
+        assert "教学评价（评价方式与反馈）" in self.client.get(self.page.url).content.decode()
+        self.add("0:02", "当堂检测后即时反馈", dimension=added.pk)
+        assert ObservationNote.objects.get().dimension == added
+
     # Adding and listing ---------------------------------------------------------------
 
     def test_the_default_scale_has_the_four_dimensions(self):
