@@ -31,7 +31,7 @@ from wagtail.models import Collection, Page, Task, Workflow
 import pytest
 from bs4 import BeautifulSoup, Comment
 
-from content.models import RecordingPage, ResourcePage, WorkshopPage
+from content.models import ObservationDimension, RecordingPage, ResourcePage, WorkshopPage
 from portal.upstream_templates import REPLACEMENTS
 from tests.session_demo import load_demo
 from tests.test_roles_duties import post_data
@@ -287,6 +287,11 @@ class AdminInChineseTests(TestCase):
                 self.get(f"/admin/tracking/{name}/inspect/{model.objects.first().pk}/"),
             ]
         pages += [self.get(f"/admin/tracking/{name}/create/") for name in ("target", "cadencerule")]
+        scale, dimension = (
+            "/admin/snippets/content/observationdimension/",
+            ObservationDimension.objects.first(),
+        )
+        pages += [self.get(f"{scale}{view}") for view in ("", "add/", f"edit/{dimension.pk}/")]
         assert self.english(pages) == {}
 
     def test_admin(self):

@@ -163,6 +163,14 @@ class RoleSetup:
                     ]
                     + ["verify_outputrecord"],
                 ),
+                # The classroom-observation scale teachers tag their notes with.
+                *permissions(
+                    "content",
+                    [
+                        f"{action}_observationdimension"
+                        for action in ("add", "change", "delete", "view")
+                    ],
+                ),
             ],
         )
         news = NewsIndexPage.objects.first()
