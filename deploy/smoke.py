@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 import boto3
@@ -46,7 +47,6 @@ REDIS_URL = os.environ.get("SMOKE_REDIS_URL", "redis://127.0.0.1:6379/10")
 BUCKET = "hongsibu-portal-smoke"
 ADMIN = ("admin", "Hsb-admin-2026")
 TEACHER = ("teacher", "Hsb-teacher-2026")
-APPS = ("caching", "content", "home", "portal", "privacy", "sandbox", "search", "tracking")
 WRK_SECONDS = 5
 WRK_CONNECTIONS = 4
 
@@ -424,6 +424,13 @@ def services_missing():
     return None
 
 
+def apps():
+    """The portal's packages, as pyproject.toml lists them for setuptools."""
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        include = tomllib.load(f)["tool"]["setuptools"]["packages"]["find"]["include"]
+    return [pattern.rstrip("*") for pattern in include]
+
+
 def postgres():
     return psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5)
 
@@ -432,7 +439,7 @@ def template_key():
     """Changes with the locked packages (their migrations), the portal's code (its migrations,
     the demo, and whatever its models do on save) and the fixtures."""
     digest = hashlib.sha256((ROOT / "requirements.lock").read_bytes() + TEMPLATE_FIXTURES.encode())
-    for package in APPS:
+    for package in apps():
         for path in sorted((ROOT / package).rglob("*.py")):
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())
