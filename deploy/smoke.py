@@ -196,6 +196,7 @@ class Layout:
         self.nginx_url = f"https://127.0.0.1:{self.https_port}"
         self.app_urls = [f"http://127.0.0.1:{port}" for port in self.app_ports]
         self.static_root = work / "staticfiles"
+        self.secret = secrets.token_urlsafe(50)  # the same on both app servers, as it must be
 
     # The environment file of deploy/README.md, for loopback.
     def env(self, **extra):
@@ -222,13 +223,12 @@ class Layout:
             PRIVATE_MEDIA_ACCEL_REDIRECT="/internal-object/",
             STATIC_ROOT=str(self.static_root),
             JIEBA_CACHE_DIR=str(self.work / "cache" / "jieba"),
+            # No LibreOffice drawing previews in the background while wrk measures.
             DOCUMENT_PREVIEWS="0",
             PYTHONPATH=str(ROOT),
         )
         env.update(extra)
         return env
-
-    secret = secrets.token_urlsafe(50)
 
     def s3(self):
         return boto3.client(
@@ -262,7 +262,9 @@ class Layout:
             ).fetchall()
             for (name,) in stale:
                 db.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            db.execute(f'CREATE DATABASE "{self.template}" TEMPLATE "{self.database}"')
+            # Another run may have made it meanwhile: theirs is as good.
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
+                db.execute(f'CREATE DATABASE "{self.template}" TEMPLATE "{self.database}"')
 
     def drop_database(self):
         try:
