@@ -131,7 +131,10 @@ def _store(request, form):
     )
     job.file.save(f"{uuid.uuid4().hex}{suffix}", upload, save=False)
     try:
-        rows, _problems = _inspect(job)
+        rows, problems = _inspect(job)
+        whole_file = [problem.text for problem in problems if problem.row is None]
+        if whole_file:  # no rows: nothing to preview
+            raise ImportError_(whole_file)
     except ImportError_ as error:
         job.file.delete(save=False)
         for text in error.errors:
