@@ -3,13 +3,16 @@ confirms, and the job publishes the rows, indexed; a lead imports only into thei
 for review; the template's taxonomy columns have drop-down lists; malformed files get a
 message; other roles get 403."""
 
+import datetime
 import io
 import zipfile
 from unittest import mock
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from wagtail.models import Page, WorkflowState
 
@@ -21,6 +24,7 @@ from content.models import ResourceIndexPage, ResourcePage, WorkshopPage
 from portal.imports.template import COLUMNS
 from portal.models import ResourceImport
 from tests.session_demo import load_demo
+from tests.test_admin_chinese import ALLOWED, data_words, english_words
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER = ["title", "summary", "body", "subject", "grade", "school", "resource_type", "tags"]
@@ -91,6 +95,12 @@ class OfficeImportTests(ImportTestCase):
         self.assertContains(preview, "函数的奇偶性 导入教案")  # every row is shown
         self.assertContains(preview, "其中 1 行有错误")
         self.assertNotContains(preview, "确认导入")
+        # In Chinese, but for the column names a file has in row 1 (the importer's, as the
+        # error messages name them), and the names of the program and encodings users choose.
+        allowed = ALLOWED | data_words() | {w for c in COLUMNS for w in c.split("_")}
+        allowed |= {"excel", "utf", "gbk"}
+        for response in (preview, self.client.get("/admin/import/")):
+            self.assertEqual(english_words(response.content.decode(), allowed), [])
         # Confirming anyway (a stale page, a forged post) imports nothing.
         response = self.confirm(job)
         self.assertContains(response, "文件中有错误，未导入")
@@ -104,6 +114,7 @@ class OfficeImportTests(ImportTestCase):
         stored = fixed.file.path
         response = self.confirm(fixed)
         self.assertContains(response, "已导入 2 个资源并发布")
+        self.assertEqual(english_words(response.content.decode(), allowed), [])
         fixed.refresh_from_db()
         self.assertEqual(fixed.status, ResourceImport.Status.DONE)
         self.assertFalse(fixed.file)
@@ -298,3 +309,30 @@ class AccessTests(ImportTestCase):
         for username in ("office", "lead"):
             self.login(username)
             self.assertContains(self.client.get("/admin/"), '"url": "/admin/import/"')
+
+
+class KeptFileTests(ImportTestCase):
+    def test_the_upload_is_kept_only_while_its_import_may_run(self):
+        self.login("office")
+        self.upload(xlsx(GOOD, name="a.xlsx"), self.library)
+        job = ResourceImport.objects.get()
+        path = job.file.path
+        self.assertTrue(path.startswith(str(settings.PORTAL_IMPORT_ROOT)))
+        self.assertFalse(path.startswith(str(settings.MEDIA_ROOT)))
+        response = self.client.post(f"/admin/import/{job.pk}/cancel/", follow=True)
+        self.assertContains(response, "已取消这次导入，文件已删除")
+        job.refresh_from_db()
+        self.assertEqual((job.status, open_or_none(path)), (ResourceImport.Status.CANCELLED, None))
+
+        self.upload(xlsx(GOOD, name="forgotten.xlsx"), self.library)
+        forgotten = ResourceImport.objects.get(original_name="forgotten.xlsx")
+        path = forgotten.file.path
+        ResourceImport.objects.filter(pk=forgotten.pk).update(
+            created_at=timezone.now() - datetime.timedelta(days=2)
+        )
+        self.upload(xlsx(GOOD, name="today.xlsx"), self.library)
+        forgotten.refresh_from_db()
+        self.assertEqual(forgotten.status, ResourceImport.Status.CANCELLED)
+        self.assertIsNone(open_or_none(path))
+        today = ResourceImport.objects.get(original_name="today.xlsx")
+        self.assertEqual(today.status, ResourceImport.Status.UPLOADED)

@@ -5,6 +5,7 @@ a row updated inside it would be seen by the status page only at the end. Withou
 status page of another process sees 导入中 without figures; the import itself is unaffected.
 """
 
+import datetime
 import logging
 
 from django.conf import settings
@@ -81,6 +82,14 @@ def run_import(import_id):
     else:
         finish(job, Status.DONE, imported=len(ids))
     return job.status
+
+
+def discard_stale(days=1):
+    """Uploads left unconfirmed for a day are cancelled and their files deleted: the storage
+    keeps a file only while its import may still run."""
+    before = timezone.now() - datetime.timedelta(days=days)
+    for job in ResourceImport.objects.filter(status=Status.UPLOADED, created_at__lt=before):
+        finish(job, Status.CANCELLED)
 
 
 def finish(job, status, errors=(), imported=0):

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from content.importing import ImportError_, Problem, ResourceImporter
 from portal.imports import access, template
-from portal.imports.jobs import progress, run_import
+from portal.imports.jobs import discard_stale, finish, progress, run_import
 from portal.models import ResourceImport
 
 Status = ResourceImport.Status
@@ -98,6 +98,7 @@ def index(request):
         if chosen.isdigit() and int(chosen) not in {page.pk for page in targets}:
             return denied(request, "你不能向这个栏目导入资源：只能导入到你可以添加页面的栏目。")
         form = UploadForm(request.POST, request.FILES, targets=targets)
+        discard_stale()
         if form.is_valid():
             job = _store(request, form)
             if job is not None:
@@ -176,7 +177,7 @@ def detail(request, pk):
             file_problems=by_row.get(None, []),
             problem_count=len(problems),
             rows_with_problems=len([n for n in by_row if n is not None]),
-            columns=template.COLUMNS,
+            columns=[(column, template.LABELS[column]) for column in template.COLUMNS],
         )
     return TemplateResponse(request, "portal/imports/detail.html", context)
 
@@ -209,9 +210,7 @@ def confirm(request, pk):
 def cancel(request, pk):
     job = _own(request, pk)
     if job.status == Status.UPLOADED:
-        job.status = Status.CANCELLED
-        job.file.delete(save=False)
-        job.save()
+        finish(job, Status.CANCELLED)
         messages.success(request, "已取消这次导入，文件已删除。")
     return redirect("resource_import")
 
