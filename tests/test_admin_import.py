@@ -10,6 +10,7 @@ from unittest import mock
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.utils import timezone
@@ -21,6 +22,7 @@ import pytest
 
 from content.importing import TAXONOMY, ResourceImporter
 from content.models import ResourceIndexPage, ResourcePage, WorkshopPage
+from portal.imports.jobs import progress_key
 from portal.imports.template import COLUMNS
 from portal.models import ResourceImport
 from tests.session_demo import load_demo
@@ -336,3 +338,21 @@ class KeptFileTests(ImportTestCase):
         self.assertIsNone(open_or_none(path))
         today = ResourceImport.objects.get(original_name="today.xlsx")
         self.assertEqual(today.status, ResourceImport.Status.UPLOADED)
+
+    def test_a_running_import_shows_its_progress_and_refreshes_itself(self):
+        self.login("office")
+        self.upload(xlsx(GOOD), self.library)
+        job = ResourceImport.objects.get()
+        self.client.post(f"/admin/import/{job.pk}/confirm/")  # its job not run: no commit
+        job.refresh_from_db()
+        self.assertEqual(job.status, ResourceImport.Status.QUEUED)
+        ResourceImport.objects.filter(pk=job.pk).update(status=ResourceImport.Status.RUNNING)
+        cache.set(progress_key(job.pk), (1, 2))  # as the job reports a batch written
+        page = self.client.get(f"/admin/import/{job.pk}/")
+        self.assertContains(page, '<meta http-equiv="refresh" content="2">', html=False)
+        self.assertContains(page, "1</span> / 2 行（50%）")
+        status = self.client.get(f"/admin/import/{job.pk}/status.json").json()
+        self.assertEqual(
+            (status["status"], status["finished"], status["done"], status["total"]),
+            ("running", False, 1, 2),
+        )
