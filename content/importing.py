@@ -1,16 +1,20 @@
-"""Bulk import of resources from JSON Lines or CSV.
+"""Bulk import of resources from JSON Lines, CSV or XLSX.
 
 Every row is read and checked before anything is written; one bad row means nothing is
-imported. Pages are then written in bulk (page rows, resource rows, revisions, tags) rather
-than one `add_child` at a time, which took about 8 minutes for 50,000 rows (content.bulk).
-Indexing them is the search app's (search.bulk.BatchIndexer); `manage.py import_resources`
-(portal/management/commands/) drives both.
+imported. The shell (`manage.py import_resources`) and the admin's import (portal/imports/)
+read and check a file here, the same way: `inspect` gives every row with its problems for the
+admin's preview, `check` raises them. Pages are then written in bulk (page rows, resource rows,
+revisions, tags) rather than one `add_child` at a time, which took about 8 minutes for 50,000
+rows (content.bulk). Indexing them is the search app's (search.bulk.BatchIndexer); the portal
+(portal/imports/jobs.py) drives both.
 """
 
 import csv
+import datetime
 import io
 import json
 import uuid
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +29,8 @@ from django.utils.html import escape
 from modelcluster.models import get_serializable_data_for_fields
 from taggit.models import Tag
 from wagtail.models import Page, PageLogEntry, Revision
+
+import openpyxl
 
 from caching import purge
 from content.bulk import ChildPages, set_revisions
@@ -68,6 +74,10 @@ SCHOOL_KIND_STAGES = {"general_high": "gaozhong", "vocational": "zhongzhi", "jun
 # Material for every stage (典型案例, 班主任工作, 教师发展): neither forced into one nor refused.
 GENERAL_STAGE = ("tongyong", "通用")
 BATCH = 500
+SUFFIXES = (".jsonl", ".ndjson", ".json", ".csv", ".xlsx")
+# An .xlsx is a zip: what its parts unpack to is bounded before openpyxl reads any (a "zip
+# bomb" of a few KB unpacks to gigabytes). A sheet of 5,000 long rows unpacks to about 20 MB.
+MAX_XLSX_UNPACKED = 100 * 1024 * 1024
 
 
 class ImportError_(Exception):
@@ -90,6 +100,22 @@ class Row:
     refs: dict = field(default_factory=dict)
     tags: list = field(default_factory=list)
     file: Path | None = None
+    values: dict = field(default_factory=dict)  # the cells as read, for the admin's preview
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # None: the file as a whole
+    text: str
+
+
+class Problems(list):
+    """The problems found so far, each with the row being checked when it was found."""
+
+    row = None
+
+    def append(self, text):
+        super().append(Problem(self.row, text))
 
 
 def decode(path):
@@ -104,40 +130,108 @@ def decode(path):
     raise ImportError_([f"文件“{Path(path).name}”既不是 UTF-8 也不是 GB18030（GBK）编码，无法读取"])
 
 
-def read_rows(path):
-    """(row number, dict) for each row of a .jsonl/.json/.ndjson or .csv file."""
+def read_rows(path, max_rows=None):
+    """(row number, dict) for each row of a .jsonl/.json/.ndjson, .csv or .xlsx file; more than
+    `max_rows` data rows is an error."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in (".jsonl", ".ndjson", ".json", ".csv"):
-        raise ImportError_([f"不支持的文件类型“{suffix}”：请使用 .jsonl 或 .csv"])
-    text = decode(path)
-    if suffix != ".csv":
-        for number, line in enumerate(io.StringIO(text), start=1):
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ImportError_(
-                    [f"文件“{path.name}”第 {number} 行：不是有效的 JSON（{error.msg}）"]
-                ) from None
-            if not isinstance(data, dict):
-                raise ImportError_([f"文件“{path.name}”第 {number} 行：应为一个 JSON 对象"])
-            yield number, data
-        return
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if suffix not in SUFFIXES:
+        hint = "（旧版 Excel 文件请另存为 .xlsx）" if suffix == ".xls" else ""
+        raise ImportError_([f"不支持的文件类型“{suffix}”：请使用 .xlsx、.csv 或 .jsonl{hint}"])
+    if suffix == ".xlsx":
+        rows = _xlsx_rows(path)
+    elif suffix == ".csv":
+        rows = _csv_rows(path)
+    else:
+        rows = _json_rows(path)
+    for count, (number, data) in enumerate(rows, start=1):
+        if max_rows is not None and count > max_rows:
+            raise ImportError_([f"文件超过 {max_rows} 行的上限：请分成几个文件导入"])
+        yield number, data
+
+
+def _json_rows(path):
+    for number, line in enumerate(io.StringIO(decode(path)), start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise ImportError_(
+                [f"文件“{path.name}”第 {number} 行：不是有效的 JSON（{error.msg}）"]
+            ) from None
+        if not isinstance(data, dict):
+            raise ImportError_([f"文件“{path.name}”第 {number} 行：应为一个 JSON 对象"])
+        yield number, data
+
+
+def _csv_rows(path):
+    with path.open("rb") as file:
+        if b"\x00" in file.read(65536):
+            # A spreadsheet or other binary renamed .csv: no text file has NUL bytes.
+            raise ImportError_([f"文件“{path.name}”不是文本格式的 CSV 文件"])
+    reader = csv.DictReader(io.StringIO(decode(path), newline=""))
     try:
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ImportError_([f"缺少必需的列：{', '.join(missing)}"])
+        _require_columns(reader.fieldnames or [])
         # Row 1 is the header, so data rows are numbered as a spreadsheet shows them.
-        for number, data in enumerate(reader, start=2):
-            yield number, data
+        yield from enumerate(reader, start=2)
     except csv.Error as error:
         # A cell past the csv module's limit (131,072 characters), a stray NUL ...
         raise ImportError_(
             [f"文件“{path.name}”第 {reader.line_num} 行附近无法读取：{error}"]
         ) from None
+
+
+def _require_columns(names):
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
+    if missing:
+        raise ImportError_([f"缺少必需的列：{', '.join(missing)}"])
+
+
+def _xlsx_rows(path):
+    """The first sheet's rows, row 1 the header; read with openpyxl's read-only (streaming)
+    reader, after the zip's declared sizes are checked."""
+    unreadable = f"文件“{path.name}”不是有效的 Excel（.xlsx）文件，或已损坏"
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportError_([unreadable]) from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ImportError_(
+            [f"文件“{path.name}”解压后超过 {MAX_XLSX_UNPACKED // 1024 // 1024} MB，无法读取"]
+        )
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises whatever its zip and XML parsers raise
+        raise ImportError_([unreadable]) from None
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        columns = [_cell(value) for value in next(rows, None) or ()]
+        _require_columns(columns)
+        for number, values in enumerate(rows, start=2):
+            cells = [_cell(value) for value in values]
+            if any(cells):  # rows Excel keeps for their formatting or drop-downs only
+                yield number, {c: v for c, v in zip(columns, cells, strict=False) if c}
+    except ImportError_:
+        raise
+    except Exception:
+        raise ImportError_([unreadable]) from None
+    finally:
+        workbook.close()
+
+
+def _cell(value):
+    """A spreadsheet cell as the text a CSV would hold."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores 2023 as 2023.0
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time():
+        return value.date().isoformat()
+    if isinstance(value, datetime.date | datetime.time):
+        return value.isoformat()
+    return str(value).strip()
 
 
 def _text(value):
@@ -187,14 +281,24 @@ class ResourceImporter:
             errors.append(f"第 {number} 行，列 grade：新建年级“{value}”需要同时给出学段（stage）")
         return placeholder
 
-    def check(self, path, base_dir=None, files_root=None):
-        """Rows ready to write, or ImportError_ listing every problem. File paths are read
+    def check(self, path, **options):
+        """Rows ready to write, or ImportError_ listing every problem (options: `inspect`'s)."""
+        rows, problems = self.inspect(path, **options)
+        if problems:
+            raise ImportError_([problem.text for problem in problems])
+        return rows
+
+    def inspect(self, path, base_dir=None, files_root=None, attach_files=True, max_rows=None):
+        """(rows, problems): every row read and checked, and every problem found, each with
+        its row. A file that cannot be read at all raises ImportError_. File paths are read
         relative to `base_dir` (default: the import file's folder), and files are attached
-        only from `files_root` (default: that folder) and below."""
+        only from `files_root` (default: that folder) and below; with `attach_files` false
+        (the admin's upload, which brings no files) a `file` cell is a problem."""
         base_dir = Path(base_dir or Path(path).parent).resolve()
         files_root = Path(files_root).resolve() if files_root else base_dir
-        rows, errors, seen_columns = [], [], None
-        for number, data in read_rows(path):
+        rows, errors, seen_columns = [], Problems(), None
+        for number, data in read_rows(path, max_rows=max_rows):
+            errors.row = number
             if seen_columns is None:
                 seen_columns = set(data)
             values = {k: _text(v) for k, v in data.items() if k}
@@ -226,7 +330,11 @@ class ResourceImporter:
             if not values.get("stage"):
                 refs["stage"] = self._inferred_stage(refs)
             file_path = None
-            if values.get("file"):
+            if values.get("file") and not attach_files:
+                errors.append(
+                    f"第 {number} 行，列 file：在后台导入时不能附加文件，请导入后在页面上添加"
+                )
+            elif values.get("file"):
                 file_path = (base_dir / values["file"]).resolve()
                 problem = self._file_problem(file_path, files_root)
                 if problem:
@@ -241,13 +349,13 @@ class ResourceImporter:
                     refs=refs,
                     tags=[t for t in tags if t][:20],
                     file=file_path,
+                    values=values,
                 )
             )
+        errors.row = None
         if seen_columns is None:
             errors.append("文件中没有任何数据行")
-        if errors:
-            raise ImportError_(errors)
-        return rows
+        return rows, list(errors)
 
     def _inferred_stage(self, refs):
         """A row without a stage: the grade's, else the school's, else 通用."""
@@ -337,6 +445,34 @@ class ResourceImporter:
         except BaseException:
             self.discard_files()
             raise
+
+    def write_for_review(self, rows, user):
+        """The rows as drafts by `user`, each submitted to the section's review workflow (a
+        draft where the section has none), as a workshop member's page written by hand: saved
+        one by one through Wagtail (revision, log entry, workflow, the reviewers' e-mail), so
+        slower than `write`, which is for the office's archive. One transaction."""
+        with transaction.atomic():
+            parent = self._parent()
+            self._materialise_new_terms(rows)
+            workflow = parent.get_workflow()  # what a child page would be submitted to
+            taken = set(ChildPages(parent, ResourcePage).siblings().values_list("slug", flat=True))
+            created = []
+            for done, row in enumerate(rows, start=1):
+                page = ResourcePage(
+                    title=row.title,
+                    slug=self._slug(row.title, taken),
+                    live=False,
+                    owner=user,
+                    **self._resource(row),
+                )
+                page.tags.add(*dict.fromkeys(row.tags))
+                parent.add_child(instance=page)
+                page.save_revision(user=user, log_action=True)
+                if workflow is not None and workflow.active:
+                    workflow.start(page, user)
+                created.append(page.pk)
+                self.progress(done, len(rows))
+            return created
 
     def discard_files(self):
         """Removes the files this import stored; for when its transaction is rolled back."""

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,3 +58,52 @@ class PortalSettings(BaseSiteSetting):
     class Meta:
         verbose_name = _("站点信息")
         verbose_name_plural = _("站点信息")
+
+
+def import_storage():
+    """Uploaded import files: kept outside MEDIA_ROOT, which the web server and the bucket
+    publish, until their job ends (portal/imports)."""
+    return FileSystemStorage(location=settings.PORTAL_IMPORT_ROOT)
+
+
+class ResourceImport(models.Model):
+    """One spreadsheet uploaded in the admin (教学资源 → 批量导入): its file until the import
+    ends, where it goes, and how its job went."""
+
+    class Status(models.TextChoices):
+        UPLOADED = "uploaded", _("待确认")
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+        CANCELLED = "cancelled", _("已取消")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, on_delete=models.SET_NULL
+    )
+    parent = models.ForeignKey(
+        "wagtailcore.Page", verbose_name=_("导入到"), on_delete=models.CASCADE, related_name="+"
+    )
+    file = models.FileField(_("文件"), storage=import_storage, upload_to="%Y/%m/", blank=True)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    publish = models.BooleanField(_("直接发布"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Status.choices, default=Status.UPLOADED
+    )
+    rows = models.PositiveIntegerField(_("行数"), default=0)
+    imported = models.PositiveIntegerField(_("已导入"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("资源导入")
+        verbose_name_plural = _("资源导入")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def finished(self):
+        return self.status in (self.Status.DONE, self.Status.FAILED, self.Status.CANCELLED)

@@ -32,6 +32,8 @@ urlpatterns = [
         "admin/pages/workflow/action/<int:page_id>/<slug:action_name>/<int:task_state_id>/",
         require_admin_access(ReviewActionView.as_view()),
     ),
+    # 教学资源 → 批量导入 (portal.imports): its own 403 for accounts that may not import.
+    path("admin/import/", include("portal.imports.urls")),
     path("admin/", include(wagtailadmin_urls)),
     # The first pages of a document as images, as private as the document (content.previews);
     # before Wagtail's own, whose pattern takes any name after the id.

@@ -1,5 +1,6 @@
 """`import_resources`: all or nothing, CSV with or without BOM, JSON Lines, progress, files."""
 
+import csv
 import io
 import json
 from unittest import mock
@@ -11,6 +12,7 @@ from taggit.models import Tag
 from wagtail.models import Page, PageLogEntry, Revision
 from wagtail.search.models import IndexEntry
 
+import openpyxl
 import pytest
 
 from content.importing import ResourceImporter
@@ -262,6 +264,24 @@ class ImportResourcesTests(TestCase):
         page = ResourcePage.objects.get(title="函数的奇偶性 教案")
         self.assertEqual(page.school.name, "红寺堡中学")
         self.assertEqual(sorted(t.name for t in page.tags.all()), ["新高考", "核心素养"])
+
+    def test_xlsx_as_the_admin_template_has_it(self):
+        book = openpyxl.Workbook()
+        book.active.append(HEADER.split(","))
+        for line in rows():
+            book.active.append(next(csv.reader([line])))
+        book.active.append([None] * 12)  # a row Excel keeps for its formatting
+        book.active.append(
+            ["整数年份", "", "", "数学", "高一", "罗山中学", "教案", "", "", "", 2023]
+        )
+        path = self.tmp_path / "resources.xlsx"
+        book.save(path)
+        self.assertIn("已导入并发布 3 个资源", self.run_import(path))
+        page = ResourcePage.objects.get(title="函数的奇偶性 教案")
+        self.assertEqual(len(page.body), 2)  # the cell's line break kept
+        self.assertEqual(page.textbook_edition.name, "人教A版")
+        year = ResourcePage.objects.get(title="整数年份")
+        self.assertEqual([t.name for t in year.tags.all()], ["2023"])  # not "2023.0"
 
     def test_undecodable_file_is_an_error_naming_it(self):
         path = self.tmp_path / "broken.csv"

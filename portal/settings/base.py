@@ -439,6 +439,11 @@ PORTAL_MEDIA_MAX_UPLOAD_SIZE = int(
 # into memory; put that file on a disk with room for a lesson video (not a tmpfs /tmp).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = os.environ.get("FILE_UPLOAD_TEMP_DIR") or None
+# Resource spreadsheets uploaded in the admin (教学资源 → 批量导入) wait here for their job,
+# outside MEDIA_ROOT, on a disk the web processes and the job worker share.
+PORTAL_IMPORT_ROOT = Path(os.environ.get("PORTAL_IMPORT_ROOT", BASE_DIR / "var" / "imports"))
+PORTAL_IMPORT_MAX_SIZE = int(os.environ.get("PORTAL_IMPORT_MAX_SIZE", str(10 * 1024 * 1024)))
+PORTAL_IMPORT_MAX_ROWS = int(os.environ.get("PORTAL_IMPORT_MAX_ROWS", "2000"))
 
 LOGGING = {
     "version": 1,

@@ -20,6 +20,7 @@ MIDDLEWARE = [m for m in MIDDLEWARE if not m.startswith("whitenoise")]  # noqa: 
 
 # Uploaded and generated files of a test run go to a throwaway folder, not the developer's media/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-media-"))
+PORTAL_IMPORT_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-imports-"))
 
 # Tests read response.context, which a page served from the cache has not; the page cache's
 # own tests (tests/test_page_cache.py) switch it on.

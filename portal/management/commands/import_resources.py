@@ -2,25 +2,25 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
 from wagtail.models import Page
 
 from content.importing import ImportError_, ResourceImporter
-from search.bulk import BatchIndexer
+from portal.imports.jobs import publish
 
 
 class Command(BaseCommand):
     help = (
-        "从 JSON Lines 或 CSV（UTF-8 可带 BOM，或 GB18030/GBK）批量导入已发布的资源页面并建立"
-        "搜索索引。必需的列：title, summary, body, subject, grade, school, resource_type；"
+        "从 Excel（.xlsx）、JSON Lines 或 CSV（UTF-8 可带 BOM，或 GB18030/GBK）"
+        "批量导入已发布的资源页面并建立搜索索引。"
+        "必需的列：title, summary, body, subject, grade, school, resource_type；"
         "可选：stage（不填则按年级、学校推断，否则为通用）, textbook_edition, level, "
         "tags（逗号分隔）, file（附件路径，相对于导入文件，且须在其文件夹之内）。"
         "任何一行出错则什么都不导入。"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", help="要导入的 .jsonl 或 .csv 文件")
+        parser.add_argument("file", help="要导入的 .xlsx、.csv 或 .jsonl 文件")
         parser.add_argument("--parent", help="上级页面的 ID 或 URL 路径（默认：资源库栏目）")
         parser.add_argument(
             "--create-missing",
@@ -52,19 +52,12 @@ class Command(BaseCommand):
         if options["dry_run"]:
             self.stdout.write("试运行（--dry-run）：未写入任何内容。")
             return
-        indexer = BatchIndexer(len(rows), progress=self._progress("索引"))
         try:
-            with transaction.atomic():
-                ids = importer.write(rows, on_batch=indexer.add)
-                indexer.finish()
+            ids = publish(importer, rows, index_progress=self._progress("索引"))
         except ImportError_ as error:
-            importer.discard_files()
             raise CommandError(str(error)) from None
         except Exception as error:
-            importer.discard_files()
             raise CommandError(f"导入中途出错，已全部撤销，未导入任何内容：{error}") from error
-        finally:
-            indexer.close()
         for term in importer.created_terms:
             self.stdout.write(f"新建分类 {term}")
         self.stdout.write(
