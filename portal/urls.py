@@ -47,6 +47,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (Wagtail's login form, files).
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("api/v2/", api_router.urls),
+    # 成长档案: a page for every person named on the site (people/).
+    path("people/", include("people.urls")),
     path("share/<int:page_id>/qr.svg", page_qr_code, name="page_qr_code"),
     path("media-files/<int:media_id>/<str:filename>", serve_media, name="media_file"),
     # What the portal made from an uploaded video, as private as the video (content.media_views).

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "content",
     "search",
     "tracking",
+    "people",
     "privacy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
