@@ -214,6 +214,14 @@ def test_the_office_exports_a_portfolio_others_cannot(demo, client):
         assert list(book["计入目标"].iter_rows(values_only=True))[1:]
 
 
+def test_the_people_list_in_the_admin_links_portfolios(demo, client):
+    lead = WorkshopPage.objects.live().first().lead
+    client.force_login(demo["admin"])
+    listing = html(client.get("/admin/snippets/content/person/"))
+    assert f'href="{lead.get_absolute_url()}"' in listing
+    assert f'href="{lead.get_absolute_url()}portfolio.xlsx"' in listing
+
+
 @override_settings(PAGE_CACHE_ENABLED=True)
 def test_the_page_is_cached_for_visitors_and_shows_a_change_at_once(demo, client):
     resource = ResourcePage.objects.live().public().exclude(authors=None).first()
