@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "search",
     "tracking",
     "people",
+    "usage",
     "privacy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

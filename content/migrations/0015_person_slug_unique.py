@@ -1,9 +1,9 @@
-# Apart from 0012: PostgreSQL refuses to alter a table in the transaction that updated its rows.
+# Apart from 0014: PostgreSQL refuses to alter a table in the transaction that updated its rows.
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("content", "0012_person_slug")]
+    dependencies = [("content", "0014_person_slug")]
 
     operations = [
         migrations.AlterField(

@@ -15,7 +15,7 @@ def fill_slugs(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("content", "0011_document_text_status")]
+    dependencies = [("content", "0013_observation_dimensions")]
 
     operations = [
         migrations.AddField(
