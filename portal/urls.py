@@ -51,6 +51,8 @@ urlpatterns = [
     path("api/v2/", api_router.urls),
     # 课堂观察 on recordings: the forms' targets, for logged-in teachers (content.observations).
     path("observations/", include(observation_views)),
+    # 成长档案: a page for every person named on the site (people/).
+    path("people/", include("people.urls")),
     path("share/<int:page_id>/qr.svg", page_qr_code, name="page_qr_code"),
     path("media-files/<int:media_id>/<str:filename>", serve_media, name="media_file"),
     # What the portal made from an uploaded video, as private as the video (content.media_views).

@@ -71,7 +71,10 @@ class LibraryTests(TestCase):
         assert response.status_code == 200
         assert "<h1>函数的单调性 教学设计</h1>" in html
         assert "<dt>教材版本</dt><dd>人教A版</dd>" in html
-        assert "<dt>作者</dt><dd>林建华、马文静</dd>" in html
+        assert (
+            '<dt>作者</dt><dd><a href="/people/linjianhua/">林建华</a>、'
+            '<a href="/people/mawenjing/">马文静</a></dd>'
+        ) in html
         assert '<span class="document-link__type">DOCX</span>' in html
         assert re.search(r'document-link__size">\d+(\.\d)?\xa0KB<', html)
 
@@ -88,7 +91,7 @@ class LibraryTests(TestCase):
         page = RecordingPage.objects.get(slug="jpk-hanshu-dandiaoxing")
         html = self.client.get(page.url).content.decode()
         assert '<span class="badge">市级精品课</span>' in html
-        assert "<dt>授课教师</dt><dd>马文静</dd>" in html
+        assert '<dt>授课教师</dt><dd><a href="/people/mawenjing/">马文静</a></dd>' in html
         assert '<span class="attachments__role">教学设计</span>' in html
         assert '<span class="attachments__role">教学反思</span>' in html
         assert re.search(r'<img[^>]+src="/media/images/[^"]+\.webp"', html)

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from content.filters import FacetedIndexMixin
-from content.models import ActivityPage, PortalDocument, WorkshopPage
+from content.models import ActivityPage, Person, PortalDocument, WorkshopPage
 from search.facets import search_facets
 from tests.session_demo import load_demo
 
@@ -203,6 +203,7 @@ class MalformedURLTests(TestCase):
         slugs = [p.slug for p in Page.objects.live()]
         workshops = list(WorkshopPage.objects.values_list("slug", flat=True))
         activities = list(ActivityPage.objects.values_list("slug", flat=True))
+        people = list(Person.objects.values_list("slug", flat=True))
         page_ids = {str(pk) for pk in Page.objects.values_list("pk", flat=True)}
         document_ids = {str(pk) for pk in PortalDocument.objects.values_list("pk", flat=True)}
         search_known = {"sort": ["relevance", "date"], "q": ["精品课", "jpk", "罗山中学 数学"]}
@@ -275,6 +276,13 @@ class MalformedURLTests(TestCase):
             (ids(page_ids).map(lambda i: f"/share/{i}/qr.svg"), ["size"], {}),
             (ids(set()).map(lambda i: f"/media-files/{i}/video.mp4"), [], {}),
             (ids(document_ids).map(lambda i: f"/documents/{i}/file.docx"), [], {}),
+            (
+                st.sampled_from([*people, "nonexistent", "a" * 300, "-"]).flatmap(
+                    lambda s: st.sampled_from([f"/people/{s}/", f"/people/{s}/portfolio.xlsx"])
+                ),
+                ["page", "year"],
+                {},
+            ),
             (
                 st.sampled_from(slugs).map(lambda s: f"/resources/{s}/"),
                 ["page"],

@@ -69,7 +69,10 @@ class ProgrammePagesTests(TestCase):
     def test_workshop_page_lists_its_people_and_work(self):
         html = self.get("/workshops/mingxiaozhang/").content.decode()
         assert "<h1>林建华名校长工作室</h1>" in html
-        assert "<td>林建华</td><td>马文静</td><td>2023年3月15日</td>" in html
+        assert (
+            '<td><a href="/people/linjianhua/">林建华</a></td>'
+            '<td><a href="/people/mawenjing/">马文静</a></td><td>2023年3月15日</td>' in html
+        )
         assert "高一数学集体备课：函数的概念" in html  # an activity naming the workshop
         assert "三角函数的图象与性质 教学设计" in html  # a resource by its lead
         assert "示范课：三角函数的图象与性质" in html  # a recording by its lead
@@ -92,7 +95,10 @@ class ProgrammePagesTests(TestCase):
     def test_forum_session_has_agenda_slides_and_speakers(self):
         html = self.get("/forum/2024-q2/").content.decode()
         assert "<td>09:00</td><td>示范课观摩</td><td>林建华</td>" in html
-        assert "<dt>主讲人</dt><dd>林建华、黄志强</dd>" in html
+        assert (
+            '<dt>主讲人</dt><dd><a href="/people/linjianhua/">林建华</a>、'
+            '<a href="/people/huangzhiqiang/">黄志强</a></dd>' in html
+        )
         assert '<span class="document-link__type">DOCX</span>' in html
         assert "示范课：三角函数的图象与性质" in html
         assert "2024年第二季度" in html

@@ -102,6 +102,11 @@ def build_site(size, tmp_path):
         "standard page": first_url(StandardPage),
         "search page": "/search/?q=数学",
         "results page": "/results/",
+        "person page": WorkshopPage.objects.live()
+        .public()
+        .order_by("pk")
+        .first()
+        .lead.get_absolute_url(),
     }
 
 

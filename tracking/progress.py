@@ -123,6 +123,27 @@ def _matches(target, row):
     return True
 
 
+def record_row(record):
+    """A record as target_progress groups it, for `_matches` (its level and workshop read)."""
+    return {
+        "category": record.category,
+        "level_id": record.level_id,
+        "level__sort_order": record.level.sort_order if record.level_id else None,
+        "school_id": record.school_id,
+        "workshop__kind": record.workshop.kind if record.workshop_id else None,
+        "target_id": record.target_id,
+    }
+
+
+def counted_toward(record, progress):
+    """The [TargetProgress] of `progress` whose figure the record adds to: the rule by which
+    target_progress counts it, so a person's 成长档案 names the targets 成效 counts it for."""
+    if record.status != OutputStatus.VERIFIED:
+        return []
+    row = record_row(record)
+    return [item for item in progress if _matches(item.target, row)]
+
+
 def target_progress(targets=None, today=None):
     """[TargetProgress] for every target (or the given queryset), in two queries, counting
     the records verified and dated by today (a past day gives the standing on that day)."""

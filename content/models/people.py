@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from modelcluster.fields import ParentalManyToManyField
@@ -10,6 +11,7 @@ from wagtail.models import DraftStateMixin, LockableMixin, PreviewableMixin, Rev
 from wagtail.search import index
 
 from content.models.taxonomy import School, Subject
+from content.slugs import is_blank, pinyin_slug, unique_slug
 
 
 class Person(
@@ -33,6 +35,10 @@ class Person(
         ADMINISTRATOR = "administrator", _("管理人员")
 
     name = models.CharField(_("姓名"), max_length=50)
+    # The address of the person's 成长档案 (/people/<slug>/): spelled from the name in pinyin
+    # when the person is first saved and never changed after, so a shared or printed link
+    # keeps working when the name is corrected.
+    slug = models.SlugField(_("网址名"), max_length=80, unique=True, editable=False)
     kind = models.CharField(_("身份"), max_length=20, choices=Kind.choices)
     school = models.ForeignKey(
         School,
@@ -99,6 +105,26 @@ class Person(
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if is_blank(self.slug):
+            self.slug = self._stable_slug()
+        super().save(*args, **kwargs)
+
+    def _stable_slug(self):
+        # Publishing a revision saved before slugs existed brings back a blank one: the row
+        # keeps the slug it has.
+        if self.pk:
+            kept = type(self).objects.filter(pk=self.pk).values_list("slug", flat=True).first()
+            if kept:
+                return kept
+        others = type(self).objects.exclude(pk=self.pk) if self.pk else type(self).objects
+        return unique_slug(
+            pinyin_slug(self.name) or "person", lambda s: others.filter(slug=s).exists()
+        )
+
+    def get_absolute_url(self):
+        return reverse("person_page", args=[self.slug])
 
     def clean(self):
         super().clean()

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "content",
     "search",
     "tracking",
+    "people",
     "usage",
     "privacy",
     "wagtail.contrib.forms",
