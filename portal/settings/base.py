@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "content",
     "search",
     "tracking",
+    "personal",
     "privacy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
