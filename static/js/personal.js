@@ -4,11 +4,13 @@
 document.querySelectorAll("form[data-personal-toggle]").forEach((form) => {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    // form.action would be the input named "action", not the address.
+    const address = form.getAttribute("action");
     const action = form.querySelector("input[name=action]");
     const button = form.querySelector("button");
     button.disabled = true;
     try {
-      const response = await fetch(form.action, {
+      const response = await fetch(address, {
         method: "POST",
         body: new FormData(form),
         headers: { "X-Requested-With": "fetch" },
@@ -20,7 +22,7 @@ document.querySelectorAll("form[data-personal-toggle]").forEach((form) => {
       action.value = on ? action.dataset.onValue : action.dataset.offValue;
       button.textContent = on ? form.dataset.on : form.dataset.off;
       button.setAttribute("aria-pressed", String(on));
-      button.classList.toggle("button--secondary", on || form.action.includes("follow"));
+      button.classList.toggle("button--secondary", on || address.includes("follow"));
     } catch {
       form.submit();
     } finally {
