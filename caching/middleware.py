@@ -61,7 +61,8 @@ class PageCacheMiddleware:
     CSRF and locale middleware, so it sees the cookies and headers they add to a response.
 
     A view that must do something on every visit sets `response.page_cache_on_hit` to
-    (dotted path of a function, [arguments]); a cached copy calls it when served."""
+    (dotted path of a function, [arguments]); a cached copy calls it with the request and
+    the arguments when served (the request says whether the visit counts: a HEAD, a crawler)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -79,7 +80,7 @@ class PageCacheMiddleware:
             content, headers, on_hit = entry
             if on_hit:  # what the view does on every visit, such as counting a search
                 path, args = on_hit
-                import_string(path)(*args)
+                import_string(path)(request, *args)
             response = HttpResponse(content)
             for name, value in headers:
                 response[name] = value

@@ -4,11 +4,13 @@ from wagtail.snippets.models import register_snippet
 
 from content import document_admin
 from content.action_menu import show_submit_beside_save_draft
+from content.observation_admin import ObservationDimensionViewSet
 from content.review import changes_requested_message, confirm_decision
 from content.video_admin import VideoProcessingViewSet
 from content.viewsets import ReferenceDataGroup
 
 register_snippet(ReferenceDataGroup)
+register_snippet(ObservationDimensionViewSet)
 hooks.register("construct_page_action_menu", show_submit_beside_save_draft)
 
 

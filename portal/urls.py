@@ -9,7 +9,7 @@ from wagtail.admin.auth import require_admin_access
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
-from content import feeds
+from content import feeds, observation_views
 from content.media_views import serve_media, serve_poster, serve_rendition
 from content.preview_views import preview_page
 from content.review import ReviewActionView
@@ -48,6 +48,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (Wagtail's login form, files).
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.svg")),
     path("api/v2/", api_router.urls),
+    # 课堂观察 on recordings: the forms' targets, for logged-in teachers (content.observations).
+    path("observations/", include(observation_views)),
     path("share/<int:page_id>/qr.svg", page_qr_code, name="page_qr_code"),
     path("media-files/<int:media_id>/<str:filename>", serve_media, name="media_file"),
     # What the portal made from an uploaded video, as private as the video (content.media_views).

@@ -117,6 +117,11 @@ def count_search(query):
     hits.count(query)
 
 
+def replay_search(request, query):
+    """A copy of a results page served from the page cache counts its search too."""
+    count_search(query)
+
+
 def search(request):
     query = clean_query(request.GET.get("q", ""))
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "relevance"
@@ -179,7 +184,7 @@ def search(request):
         if page_obj.paginator.count:
             count_search(query)
             # A copy of this page served from the page cache counts the search too.
-            replay = ("search.views.count_search", [query])
+            replay = ("search.views.replay_search", [query])
     response = TemplateResponse(request, "search/search.html", context)
     response.page_cache_on_hit = replay
     # Result pages are for people, not for search engines' indexes.

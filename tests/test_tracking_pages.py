@@ -10,6 +10,7 @@ from content.models import ResourcePage, WorkshopPage
 from home.models import HomePage
 from tests.factories import make_user
 from tests.session_demo import load_demo
+from tracking.charts import line_chart
 from tracking.models import OutputRecord, ResultsPage, Target
 
 
@@ -154,3 +155,19 @@ class AdminAndWorkshopTests(WagtailPageTestCase):
             f"/admin/tracking/measure/inspect/{Target.objects.first().measure_id}/",
         ]:
             assert self.client.get(url).status_code == 200, url
+
+
+def test_every_axis_label_of_a_line_chart_stays_inside_the_chart():
+    """The score chart's first and last semester sat on the plot's edges, half cut off."""
+    labels = ["23秋", "24春", "24秋", "25春", "25秋"]
+    svg = str(line_chart(labels, [("罗山中学", [70, 72.5, 80, 83, 85])], "赋分"))
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    found = re.findall(
+        r'<text x="([\d.]+)" y="[\d.]+" class="chart__label" text-anchor="(\w+)">([^<]+)<', svg
+    )
+    assert [label for _, _, label in found] == labels
+    for x, anchor, label in found:
+        # 16px text (results.css): a Chinese character 16px wide, a digit about 9px.
+        extent = sum(16 if ord(c) > 0x2E80 else 9 for c in label)
+        left = {"start": 0, "middle": extent / 2, "end": extent}[anchor]
+        assert float(x) - left >= 0 and float(x) - left + extent <= width, (label, x, anchor)

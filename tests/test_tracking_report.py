@@ -17,7 +17,7 @@ from tests.factories import make_user
 from tests.session_demo import load_demo
 from tracking.models import Semester
 
-SHEETS = ["目标与进度", "频次要求", "措施与状态", "已核实成果", "教研活动", "赋分评价"]
+SHEETS = ["目标与进度", "频次要求", "措施与状态", "已核实成果", "教研活动", "赋分评价", "使用统计"]
 
 
 def rows(sheet):

@@ -90,6 +90,15 @@ def bar_chart(points, title, unit=""):
     )
 
 
+def _x_anchor(i, count):
+    # The end points sit on the plot's edges: a centred label there ran off the chart.
+    if count > 1 and i == 0:
+        return "start"
+    if count > 1 and i == count - 1:
+        return "end"
+    return "middle"
+
+
 def line_chart(labels, series, title, low=None, high=None):
     """labels: x labels; series: [(name, [value or None])]. One line per series."""
     values = [v for _, vs in series for v in vs if v is not None]
@@ -127,9 +136,10 @@ def line_chart(labels, series, title, low=None, high=None):
     ]
     parts += [
         format_html(
-            '<text x="{}" y="{}" class="chart__label" text-anchor="middle">{}</text>',
+            '<text x="{}" y="{}" class="chart__label" text-anchor="{}">{}</text>',
             xy(i, low)[0],
             HEIGHT - BOTTOM + 20,
+            _x_anchor(i, len(labels)),
             label,
         )
         for i, label in enumerate(labels)

@@ -334,6 +334,8 @@ CADENCE_RULES = [
     ("zuotanhui", "管理人员及班主任座谈会", "每学期至少召开3次学校管理人员及班主任座谈会", 12, "activities", ["meeting"], "", 3, "semester", "school", []),
 ]
 # fmt: on
+# Rules that also count the lessons teachers observed on the portal (课堂观察).
+OBSERVED_RULES = {"guanmo-jingsai-pingxuan"}
 
 
 def semesters():
@@ -533,6 +535,7 @@ def _cadence_rules(loader):
             source=source,
             activity_types=types,
             output_category=category,
+            include_observations=code in OBSERVED_RULES,
             minimum=minimum,
             period=period,
             scope=scope,

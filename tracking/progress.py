@@ -8,14 +8,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Subquery, Sum
+from django.db.models import Count, Min, OuterRef, Subquery, Sum
 from django.utils import timezone
 
 from content.models import (
     ActivityPage,
     Apprenticeship,
     ForumSessionPage,
+    ObservationNote,
     Person,
+    RecordingPage,
     School,
     Subject,
     WorkshopPage,
@@ -310,6 +312,11 @@ def cadence_compliance(semester, today=None):
         .values("date", "category", "school_id", "workshop_id")
         .annotate(n=Sum("quantity"))
     )
+    observations = (
+        _observations(window_start, window_end)
+        if any(rule.include_observations for rule in rules)
+        else []
+    )
     pairs = list(
         Apprenticeship.objects.filter(start_date__lte=window_end)
         .order_by()
@@ -319,6 +326,8 @@ def cadence_compliance(semester, today=None):
     result = []
     for rule in rules:
         events = _events(rule, activity_days, forum_days, output_days)
+        if rule.include_observations:
+            events += observations
         compliance = RuleCompliance(rule)
         for label, start, end in periods[rule.pk]:
             finished = end < today
@@ -355,6 +364,38 @@ def _events(rule, activity_days, forum_days, output_days):
             if row["category"] == rule.output_category
         ]
     return []
+
+
+def _observations(start, end):
+    """(day, {unit keys}, 1) for each lesson observed on the portal (content.models.
+    observations): a teacher's notes on one recording are one observation, on the day of the
+    first, for the recording's school and subject and the observer's 人员 record. Live public
+    recordings only, as for activities. One query; a row per observation in the window."""
+    rows = (
+        ObservationNote.objects.filter(recording__in=RecordingPage.objects.live().public())
+        .order_by()
+        .values(
+            "recording_id",
+            "author_id",
+            "recording__school_id",
+            "recording__subject_id",
+            "author__person__id",
+        )
+        .annotate(first=Min("created_at"))
+        .filter(first__gte=midnight(start), first__lt=midnight(end, 1))
+    )
+    return [
+        (
+            timezone.localtime(row["first"]).date(),
+            {
+                "school_id": row["recording__school_id"],
+                "subject_id": row["recording__subject_id"],
+                "person_id": row["author__person__id"],
+            },
+            1,
+        )
+        for row in rows
+    ]
 
 
 def _apprentice_counts(pairs, until):

@@ -20,6 +20,8 @@ from tracking.models import (
     Semester,
 )
 from tracking.progress import cadence_compliance, target_progress
+from usage.counting import flush_quietly
+from usage.figures import usage_figures
 
 
 @dataclass
@@ -167,6 +169,25 @@ def scores_sheet():
     return Sheet("赋分评价", headers, rows, [18, 20, 12, 16, 12, 30])
 
 
+def usage_sheet(semester, today):
+    """Views and downloads of the semester's months so far, grouped, then the most-used
+    resources and every live resource nobody opened or downloaded."""
+    flush_quietly()
+    figures = usage_figures(semester.start, min(semester.end, today), never_used_limit=None)
+    rows = [["合计", figures.span, figures.total.views, figures.total.downloads]]
+    for caption, _heading, group in figures.groups():
+        rows += [[caption, row.name, row.views, row.downloads] for row in group]
+    if figures.unattached_downloads:
+        rows.append(["未附在页面上的文档", "", 0, figures.unattached_downloads])
+    rows += [
+        [f"最常用·{section}", row.name, row.views, row.downloads]
+        for row, section in figures.most_used
+    ]
+    rows += [[f"从未使用·{section}", title, 0, 0] for title, section in figures.never_used]
+    headers = ["分组", "名称", "浏览次数", "下载次数"]
+    return Sheet("使用统计", headers, rows, [22, 40, 10, 10])
+
+
 def build(semester, today=None):
     today = today or timezone.localdate()
     return [
@@ -176,6 +197,7 @@ def build(semester, today=None):
         outputs_sheet(semester),
         activities_sheet(semester),
         scores_sheet(),
+        usage_sheet(semester, today),
     ]
 
 

@@ -18,6 +18,8 @@ from tracking.models.scores import EvaluationScore
 from tracking.models.semesters import Semester
 from tracking.models.targets import Area
 from tracking.progress import Status, cadence_compliance, target_progress
+from usage.counting import flush_quietly
+from usage.figures import usage_figures
 
 SCORES_PERMISSION = "tracking.view_evaluationscore"
 
@@ -170,4 +172,10 @@ def results_context(request):
             ],
             "各受援学校赋分评价",
         )
+        # The office's too (the same permission as the scores and the report): how much the
+        # semester's readers used the site, views served from the page cache included.
+        semester = context["semester"]
+        if semester is not None:
+            flush_quietly()
+            context["usage"] = usage_figures(semester.start, min(semester.end, today))
     return context

@@ -9,6 +9,11 @@ from content.models.forums import (
     ForumSessionPage,
 )
 from content.models.news import NewsCategory, NewsIndexPage, NewsPage, NewsPageTag
+from content.models.observations import (
+    ObservationDimension,
+    ObservationNote,
+    ObservationSummary,
+)
 from content.models.pages import CollectionPage, SectionIndexPage, StandardPage
 from content.models.people import Person
 from content.models.previews import DocumentPreview, DocumentPreviewPage
@@ -62,6 +67,9 @@ __all__ = [
     "NewsIndexPage",
     "NewsPage",
     "NewsPageTag",
+    "ObservationDimension",
+    "ObservationNote",
+    "ObservationSummary",
     "Person",
     "PortalDocument",
     "RecordingDocument",

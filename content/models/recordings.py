@@ -240,9 +240,14 @@ class RecordingPage(LibraryPage):
         )
 
     @property
-    def video_duration(self):
+    def video_seconds(self):
+        """The uploaded video's length in seconds, or None where it is not known."""
         processing = self.video_processing
-        seconds = (processing and processing.duration) or (self.video and self.video.duration)
+        return (processing and processing.duration) or (self.video and self.video.duration) or None
+
+    @property
+    def video_duration(self):
+        seconds = self.video_seconds
         if not seconds:
             return ""
         minutes, second = divmod(round(seconds), 60)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "search",
     "tracking",
     "personal",
+    "usage",
     "privacy",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

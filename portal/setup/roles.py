@@ -45,6 +45,14 @@ UPLOADING = [
     "add_media",
     "change_media",
 ]
+# What Wagtail's own migrations create, under the names its admin would show in English.
+WAGTAIL_DEFAULT_NAMES = [
+    (Group, "name", "Editors", "全站编辑"),
+    (Group, "name", "Moderators", "全站审核"),
+    (Workflow, "name", "Moderators approval", "全站默认审核流程"),
+    (GroupApprovalTask, "name", "Moderators approval", "全站审核组审核"),
+    (Collection, "name", "Root", "全部文件夹"),
+]
 OUTPUT_FILING = ["add_outputrecord", "change_outputrecord", "view_outputrecord"]
 # Reviewers verify records; they do not edit them (nobody verifies what they changed).
 OUTPUT_REVIEW = ["view_outputrecord", "verify_outputrecord"]
@@ -120,8 +128,17 @@ class RoleSetup:
             WorkflowPage.objects.update_or_create(page=page, defaults={"workflow": workflow})
         return workflow
 
+    def _chinese_names(self):
+        # Renamed only while they still carry Wagtail's name: an admin's own rename stays.
+        for model, field, english, chinese in WAGTAIL_DEFAULT_NAMES:
+            if model.objects.filter(**{field: chinese}).exists():
+                continue  # group names are unique: an admin's own group of that name stays
+            if model.objects.filter(**{field: english}).update(**{field: chinese}):
+                self.changes.append(f"{english} 改名为 {chinese}")
+
     @transaction.atomic
     def run(self):
+        self._chinese_names()
         access = admin_access()
         self._group(TEACHERS)
 
@@ -145,6 +162,14 @@ class RoleSetup:
                         for action in ("add", "change", "delete", "view")
                     ]
                     + ["verify_outputrecord"],
+                ),
+                # The classroom-observation scale teachers tag their notes with.
+                *permissions(
+                    "content",
+                    [
+                        f"{action}_observationdimension"
+                        for action in ("add", "change", "delete", "view")
+                    ],
                 ),
             ],
         )

@@ -65,6 +65,15 @@ class CadenceRule(models.Model):
     output_category = models.CharField(
         _("成果类别"), max_length=30, choices=OutputCategory.choices, blank=True
     )
+    include_observations = models.BooleanField(
+        _("计入课堂观察"),
+        default=False,
+        help_text=_(
+            "勾选后，教师在课堂实录上做的课堂观察也计入：一位教师观察一节实录（记下至少一条"
+            "观察记录）算一次，记在首条记录的日期，归入该实录的学校和学科；范围为帮扶人才时"
+            "归入观察者本人。只计已发布的公开实录。"
+        ),
+    )
     minimum = models.PositiveSmallIntegerField(_("至少"))
     period = models.CharField(_("周期"), max_length=20, choices=Period.choices)
     scope = models.CharField(_("范围"), max_length=20, choices=Scope.choices)
@@ -88,6 +97,7 @@ class CadenceRule(models.Model):
                 FieldPanel("source"),
                 FieldPanel("activity_types"),
                 FieldPanel("output_category"),
+                FieldPanel("include_observations"),
                 FieldRowPanel([FieldPanel("minimum"), FieldPanel("period"), FieldPanel("scope")]),
                 FieldPanel("subjects"),
             ],
