@@ -43,6 +43,7 @@ urlpatterns = [
         name="document_preview_page",
     ),
     path("documents/", include(wagtaildocs_urls)),
+    path("me/", include("personal.urls")),
     path("search/", search_views.search, name="search"),
     path("search/suggest/", search_views.suggest, name="search_suggest"),
     path("sitemap.xml", sitemap, name="sitemap"),

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "search",
     "tracking",
     "people",
+    "personal",
     "usage",
     "privacy",
     "wagtail.contrib.forms",
