@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.api.validators import SiteFilterValidator
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 from wagtail.images.api.v2.views import ImagesAPIViewSet
+from wagtail.models import Page, PageViewRestriction
 
+from caching.privacy import public
 from content import params
 from privacy.files import readable
 
@@ -51,7 +55,44 @@ class CheckedParametersMixin:
 
 
 class CheckedPagesAPIViewSet(CheckedParametersMixin, PagesAPIViewSet):
-    pass
+    """For a visitor no view restriction lets in (not logged in, no password given), the
+    pages come from the cached list of private sections (caching.privacy): Wagtail asks the
+    database for the restrictions on every request, and with `type=` narrowed the type's
+    pages by `pk IN (every live public page)`, which SQLite built in full for each of a
+    search's statements (20 ms each at 50,000 pages). Other visitors get Wagtail's own
+    answer, which lets each through the restrictions they pass."""
+
+    def public_only(self):
+        request = self.request
+        passed = request.session.get(PageViewRestriction.passed_view_restrictions_session_key)
+        return not (request.user.is_authenticated or passed)
+
+    def get_base_queryset(self):
+        if not self.public_only():
+            return super().get_base_queryset()
+        return self.public_pages(Page)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()  # checks `type=`
+        if queryset.model is not Page and self.public_only():
+            return self.public_pages(queryset.model)  # one type: filtered on its own rows
+        return queryset
+
+    def public_pages(self, model):
+        """wagtail.api.querysets.get_public_pages_queryset, but for the restrictions."""
+        request = self.request
+        try:
+            site = SiteFilterValidator(site=request.GET.get("site"), request=request).site_obj
+        except ValueError as e:
+            raise BadRequestError(str(e)) from e
+        if site is None:
+            return model.objects.none()
+        pages = public(model._default_manager.all().live())
+        queryset = pages.descendant_of(site.root_page, inclusive=True)
+        if getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+            for translation in site.root_page.get_translations():
+                queryset |= pages.descendant_of(translation, inclusive=True)
+        return queryset
 
 
 class ReadableDocumentsAPIViewSet(CheckedParametersMixin, DocumentsAPIViewSet):

@@ -164,8 +164,13 @@ class ChinesePostgresCompilerMixin(RankedCompilerMixin):
         return ["A", "A2", "B"]
 
     def _content_types(self):
+        """The test of the searched page types, kept off the content type's index (`+ 0`):
+        without fresh statistics the planner chose that index and tested the text on every
+        entry of the type (issue 18: p95 398 ms at 50,000 resources, unanalysed), where
+        the text's GIN index finds the matches to test the type on."""
         content_types = self.content_type_ids()
-        return f"e.content_type_id IN ({', '.join(['%s'] * len(content_types))})", content_types
+        placeholders = ", ".join(["%s"] * len(content_types))
+        return f"e.content_type_id + 0 IN ({placeholders})", content_types
 
     def all_hits_sql(self, tree, pinyin):
         match, params = self._anywhere(tree, pinyin)
