@@ -20,6 +20,9 @@ from tracking.models.targets import Area
 from tracking.progress import Status, cadence_compliance, target_progress
 
 SCORES_PERMISSION = "tracking.view_evaluationscore"
+# What the public figures are made of (caching.generations): tracking records, and the
+# sections whose pages they count (headline counts, cadence); not news.
+RESULTS_SCOPES = ("tracking", "resources", "recordings", "activities", "workshops", "forum")
 
 
 def short_semester(semester):
@@ -144,13 +147,18 @@ def public_figures(today):
 
 def results_context(request):
     today = timezone.localdate()
-    context = dict(fragment(f"results:{today.isoformat()}", lambda: public_figures(today)))
+    context = dict(
+        fragment(
+            f"results:{today.isoformat()}", lambda: public_figures(today), scopes=RESULTS_SCOPES
+        )
+    )
     semesters = context.pop("semesters")
     # The public figures as HTML, the same for every visitor: 70 targets with their
     # figures were 10 ms of template work on each view.
     context["figures_html"] = fragment(
         f"results-html:{today.isoformat()}",
         lambda: render_to_string("tracking/results_figures.html", context),
+        scopes=RESULTS_SCOPES,
     )
     context.update(
         {
