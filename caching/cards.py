@@ -26,9 +26,10 @@ def rendered_cards(items, template_name, request):
         return []
     if site is None:  # no site to name in the key (or no request): render them all
         return [(item, template.render({"item": item, "request": request})) for item in items]
-    # A card shows its own page and the shared lists: it is kept under its type's scope.
-    found = {getattr(item, "cache_scope", None) for item in items}
-    scopes = None if None in found else sorted(found)
+    # A card is made from what its page type names (`cache_depends`, e.g. an activity's
+    # workshop), else from everything.
+    depends = [getattr(item, "cache_depends", None) for item in items]
+    scopes = None if None in depends else sorted({s for names in depends for s in names})
     depends_on(*(scopes or ()))
     prefix = f"card:{generation(scopes)}:{site.pk}:{template_name}"
     keys = [f"{prefix}:{item.pk}" for item in items]

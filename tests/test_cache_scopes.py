@@ -13,11 +13,16 @@ from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import PageViewRestriction
 
+import pytest
+
 from caching import generations
 from content.models import NewsIndexPage, NewsPage
 from tests.factories import make_resource
 from tests.session_demo import load_demo
 from tracking.models import OutputRecord
+
+# The generations are SQL of their own (caching.generations): both databases.
+pytestmark = pytest.mark.both_databases
 
 
 def state(response):
