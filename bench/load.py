@@ -58,7 +58,7 @@ def env_for(database, page_cache=None, cold=False):
     if page_cache is not None:
         env["BENCH_PAGE_CACHE"] = "1" if page_cache else "0"
     if cold:
-        env["BENCH_COLD"] = "1"
+        env["BENCH_COLD"] = "1" if cold is True else cold
     return env
 
 
@@ -130,12 +130,13 @@ class Server:
             },
             cwd=ROOT,
         )
-        for _ in range(100):
+        for _ in range(600):  # two minutes: the master warms up first (portal/warmup.py)
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/hello/", timeout=2)
                 return self
             except OSError:
                 time.sleep(0.2)
+        self.__exit__()
         raise SystemExit("gunicorn did not start")
 
     def __exit__(self, *exc):
@@ -222,14 +223,16 @@ def home_weight():
     return parts
 
 
-def run(database, duration, connections, modes=("off", "on")):
+def run(database, duration, connections, modes=("off", "on"), cold_after=()):
     urls = pick_urls(database)
     results = {}
     weight = None
-    for mode in modes:
+    runs = [(mode, mode == "cold") for mode in modes]
+    runs += [(f"cold:{scope}", scope) for scope in cold_after]
+    for mode, cold in runs:
         cached = mode == "on"
         flush_redis()
-        with Server(database, page_cache=cached, cold=mode == "cold"):
+        with Server(database, page_cache=cached, cold=cold):
             for name, path in urls.items():
                 status, headers, _body = fetch(path)
                 if status != 200:
@@ -246,14 +249,14 @@ def run(database, duration, connections, modes=("off", "on")):
         f"\n== {database}: gunicorn 2 workers, wrk 1 thread {connections} connections "
         f"{duration} s per page"
     )
-    print(f"{'page':28} {'cache':8} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  errors")
+    print(f"{'page':28} {'cache':14} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  errors")
     for (mode, name), r in results.items():
         print(
-            f"{name:28} {mode:8} {r['rps']:8.1f} {r['p50_ms']:8.1f} "
+            f"{name:28} {mode:14} {r['rps']:8.1f} {r['p50_ms']:8.1f} "
             f"{r['p99_ms']:8.1f}  {r['non_2xx'] or ''} {r['socket_errors']}"
         )
     pages = [n for n in urls if n != "hello-world view"]
-    if weight is None or "off" not in modes:
+    if weight is None or "off" not in modes or "on" not in modes:
         return
     hello = results[("on", "hello-world view")]["rps"]
     slowest_uncached = min(results[("off", n)]["rps"] for n in pages)
@@ -280,10 +283,20 @@ def main():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument(
         "--page-cache",
-        choices=["off", "on", "both", "cold", "all"],
+        choices=["off", "on", "both", "cold", "all", "none"],
         default="both",
         help="measure with the page cache off, on, both (the default); cold: off, and every "
-        "shared cache emptied before each request (as just after a publish); all: the three",
+        "shared cache emptied before each request (as just after a publish); all: the three; "
+        "none: only the --cold-after runs",
+    )
+    parser.add_argument(
+        "--cold-after",
+        action="append",
+        default=[],
+        metavar="SCOPE",
+        help="also measure with the page cache off and this scope's generation started "
+        "before each request, as after a change in that section (news, resources, tracking "
+        "...; see CACHING_SCOPES); may be given more than once",
     )
     args = parser.parse_args()
     ensure_wrk()
@@ -294,7 +307,8 @@ def main():
     modes = {"both": ("off", "on"), "all": ("off", "on", "cold")}.get(
         args.page_cache, (args.page_cache,)
     )
-    run(args.database, args.duration, args.connections, modes)
+    modes = () if args.page_cache == "none" else modes
+    run(args.database, args.duration, args.connections, modes, args.cold_after)
 
 
 if __name__ == "__main__":

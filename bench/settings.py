@@ -25,6 +25,6 @@ WAGTAILSEARCH_BACKENDS = {
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 if "BENCH_PAGE_CACHE" in os.environ:
     PAGE_CACHE_ENABLED = os.environ["BENCH_PAGE_CACHE"] == "1"
-if os.environ.get("BENCH_COLD") == "1":
+if os.environ.get("BENCH_COLD"):
     # Before the page cache's middleware, which reads the generation once per request.
     MIDDLEWARE = ["bench.cold.NewGenerationEveryRequest", *MIDDLEWARE]  # noqa: F405

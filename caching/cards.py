@@ -1,4 +1,4 @@
-"""Cards (a page's summary in a listing) rendered once per generation and shared.
+"""Cards (a page's summary in a listing) rendered once per generation of its scope and shared.
 
 The same resource's card shows in its section under every filter and page number, on the
 home page, in its workshop and in collections; rendering 20 cards was half of a listing's
@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
-from caching.generations import generation
+from caching.generations import depends_on, generation
 from caching.shared import site_for
 
 
@@ -22,9 +22,16 @@ def rendered_cards(items, template_name, request):
     items = list(items)
     template = get_template(template_name)
     site = site_for(request) if request is not None else None
+    if not items:
+        return []
     if site is None:  # no site to name in the key (or no request): render them all
         return [(item, template.render({"item": item, "request": request})) for item in items]
-    prefix = f"card:{generation()}:{site.pk}:{template_name}"
+    # A card is made from what its page type names (`cache_depends`, e.g. an activity's
+    # workshop), else from everything.
+    depends = [getattr(item, "cache_depends", None) for item in items]
+    scopes = None if None in depends else sorted({s for names in depends for s in names})
+    depends_on(*(scopes or ()))
+    prefix = f"card:{generation(scopes)}:{site.pk}:{template_name}"
     keys = [f"{prefix}:{item.pk}" for item in items]
     found = cache.get_many(keys)
     made = {}

@@ -1,8 +1,10 @@
 """The full-page cache for anonymous visitors, and the middleware that puts the shared site
 and its settings on each request.
 
-Pages are kept under the current generation (caching.generations), so a change anywhere
-retires them all at once; see that module for why a generation rather than purging by URL.
+A page is kept with the generations of the scopes it was made from (caching.generations:
+what its type declares, the fragments and cards it used; every scope when nothing said), and
+served while they are current: a news item leaves the resource list's cached page in use.
+See that module for why generations rather than purging by URL.
 """
 
 import hashlib
@@ -13,7 +15,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
-from caching.generations import generation, request_scope
+from caching.generations import all_scopes, generations, request_scope, used
 from caching.shared import site_setting
 
 HEADER = "X-Page-Cache"
@@ -53,7 +55,13 @@ def _may_store(request, response):
 def _key(request):
     url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(url.encode()).hexdigest()
-    return f"page:{generation()}:{digest}"
+    return f"page:{digest}"
+
+
+def _current(made_from):
+    """Whether every generation a cached page was made under is still the current one."""
+    now = generations()
+    return all(now.get(scope) == n for scope, n in made_from)
 
 
 class PageCacheMiddleware:
@@ -76,8 +84,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _key(request)
         entry = cache.get(key)
-        if entry is not None:
-            content, headers, on_hit = entry
+        if entry is not None and _current(entry[3]):
+            content, headers, on_hit, _made_from = entry
             if on_hit:  # what the view does on every visit, such as counting a search
                 path, args = on_hit
                 import_string(path)(request, *args)
@@ -86,11 +94,16 @@ class PageCacheMiddleware:
                 response[name] = value
             response[HEADER] = "hit"
             return response
+        # Read before rendering: the page is made from what was current then (or newer, in
+        # which case it is retired at once, never kept too long).
+        now = generations()
         response = self.get_response(request)
         if _may_store(request, response):
             headers = [(n, v) for n, v in response.items() if n != HEADER]
             on_hit = getattr(response, "page_cache_on_hit", None)
-            cache.set(key, (response.content, headers, on_hit), settings.PAGE_CACHE_TIMEOUT)
+            made_from = [(scope, now[scope]) for scope in (used() or all_scopes())]
+            entry = (response.content, headers, on_hit, made_from)
+            cache.set(key, entry, settings.PAGE_CACHE_TIMEOUT)
             response[HEADER] = "miss"
         return response
 

@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Generation(models.Model):
-    """The one row holding the cache generation (caching.generations): in the database so
-    that every process of a deployment shares it, whatever the cache backend."""
+    """A scope's cache generation (caching.generations), one row per scope: in the database
+    so that every process of a deployment shares them, whatever the cache backend."""
 
+    scope = models.CharField(_("范围"), max_length=40, unique=True)
     n = models.BigIntegerField(_("代数"))
 
     class Meta:
@@ -13,4 +14,4 @@ class Generation(models.Model):
         verbose_name_plural = _("缓存代数")
 
     def __str__(self):
-        return str(self.n)
+        return f"{self.scope}: {self.n}"

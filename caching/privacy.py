@@ -9,7 +9,7 @@ from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction
 from wagtail.query import PageQuerySet
 
-from caching.generations import fragment
+from caching.generations import SITE, fragment
 
 
 def _privacy():
@@ -21,13 +21,13 @@ def _privacy():
 
 def restricted_paths():
     """The tree paths of every page with a view restriction (login, groups, password)."""
-    return fragment("privacy", _privacy)["paths"]
+    return fragment("privacy", _privacy, scopes=[SITE])["paths"]
 
 
 def may_be_restricted(page):
     """Whether a view restriction can apply to the page: it is in a private section, or
     aliases exist, whose restrictions are their source pages' (left to Wagtail's check)."""
-    privacy = fragment("privacy", _privacy)
+    privacy = fragment("privacy", _privacy, scopes=[SITE])
     return privacy["aliases"] or page.path.startswith(tuple(privacy["paths"]))
 
 

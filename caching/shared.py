@@ -7,7 +7,7 @@ import copy
 
 from wagtail.models import Page, Site
 
-from caching.generations import fragment
+from caching.generations import SITE, fragment
 from caching.privacy import public
 
 
@@ -24,7 +24,7 @@ def site_for(request):
                 site.root_page.specific  # noqa: B018  (cached on the instance, pickled with it)
             return site
 
-        request._wagtail_site = fragment(key, build)
+        request._wagtail_site = fragment(key, build, scopes=[SITE])
     return request._wagtail_site
 
 
@@ -36,7 +36,9 @@ def site_setting(model, request):
         if site is None:
             return model.for_request(request)
         shared = fragment(
-            f"setting:{model._meta.label_lower}:{site.pk}", lambda: model.for_site(site)
+            f"setting:{model._meta.label_lower}:{site.pk}",
+            lambda: model.for_site(site),
+            scopes=[SITE],
         )
         value = copy.copy(shared)  # it is given this request; the shared one is read-only
         value._request = request
@@ -58,7 +60,7 @@ def menu_items(request):
         ]
         return {"url": root.get_url(request), "url_path": root.url_path}, items
 
-    return fragment(f"menu:{site.pk}", build)
+    return fragment(f"menu:{site.pk}", build, scopes=[SITE])
 
 
 def reference_list(model):
@@ -66,4 +68,5 @@ def reference_list(model):
     return fragment(
         f"reference:{model._meta.label_lower}",
         lambda: list(model.objects.order_by("sort_order", "name")),
+        scopes=[SITE],
     )

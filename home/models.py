@@ -10,7 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
 
-from caching import fragment
+from caching import SITE, fragment
 from caching.privacy import restricted_paths
 from content.models import (
     ActivityPage,
@@ -65,7 +65,11 @@ class HomePage(BasePage):
     def top_pages(self):
         """The home page's children (the sections, standard pages, 成效), specific, in
         order: shared through the cache, as every request is routed through one of them."""
-        return fragment(f"top-pages:{self.pk}", lambda: list(self.get_children().specific()))
+        return fragment(
+            f"top-pages:{self.pk}",
+            lambda: list(self.get_children().specific()),
+            scopes=[SITE],
+        )
 
     def route(self, request, path_components):
         if path_components:
@@ -124,7 +128,9 @@ class HomePage(BasePage):
         context["figures"] = (
             list(self.key_figures.all())
             if getattr(request, "is_preview", False)
-            else fragment(f"key-figures:{self.pk}", lambda: list(self.key_figures.all()))
+            else fragment(
+                f"key-figures:{self.pk}", lambda: list(self.key_figures.all()), scopes=[SITE]
+            )
         )
         return context
 

@@ -22,6 +22,9 @@ from usage.counting import flush_quietly
 from usage.figures import usage_figures
 
 SCORES_PERMISSION = "tracking.view_evaluationscore"
+# What the public figures are made of (caching.generations): tracking records, and the
+# sections whose pages they count (headline counts, cadence); not news.
+RESULTS_SCOPES = ("tracking", "resources", "recordings", "activities", "workshops", "forum")
 
 
 def short_semester(semester):
@@ -146,13 +149,18 @@ def public_figures(today):
 
 def results_context(request):
     today = timezone.localdate()
-    context = dict(fragment(f"results:{today.isoformat()}", lambda: public_figures(today)))
+    context = dict(
+        fragment(
+            f"results:{today.isoformat()}", lambda: public_figures(today), scopes=RESULTS_SCOPES
+        )
+    )
     semesters = context.pop("semesters")
     # The public figures as HTML, the same for every visitor: 70 targets with their
     # figures were 10 ms of template work on each view.
     context["figures_html"] = fragment(
         f"results-html:{today.isoformat()}",
         lambda: render_to_string("tracking/results_figures.html", context),
+        scopes=RESULTS_SCOPES,
     )
     context.update(
         {

@@ -16,6 +16,7 @@ from content.models.pages import SectionIndexPage
 
 
 class ForumIndexPage(SectionIndexPage):
+    cache_scope = "forum"
     template = "pages/forum_index_page.html"
     subpage_types = ["content.ForumSessionPage"]
 
@@ -63,6 +64,8 @@ class ForumRecording(Orderable):
 
 class ForumSessionPage(LibraryPage):
     """全域教育论坛: one quarterly themed session with its agenda, slides and recordings."""
+
+    cache_scope = "forum"
 
     quarter = models.CharField(_("季度"), max_length=20, help_text=_("如：2024年第一季度"))
     theme = models.CharField(_("主题"), max_length=200)

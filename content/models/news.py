@@ -27,6 +27,8 @@ class NewsCategory(models.TextChoices):
 
 
 class NewsIndexPage(FacetedIndexMixin, SectionIndexPage):
+    cache_scope = "news"
+    cache_depends = ("news",)
     template = "pages/faceted_index_page.html"
     listing_noun = _("新闻")
     card_template = "components/news_card.html"
@@ -60,6 +62,9 @@ class NewsPageTag(TaggedItemBase):
 
 class NewsPage(BasePage):
     """新闻 / 专题报道."""
+
+    cache_scope = "news"
+    cache_depends = ("news",)
 
     date = models.DateField(_("日期"), default=timezone.localdate, db_index=True)
     category = models.CharField(_("类别"), max_length=30, choices=NewsCategory.choices)

@@ -30,6 +30,8 @@ class RecordingKind(models.TextChoices):
 
 
 class RecordingIndexPage(FacetedIndexMixin, SectionIndexPage):
+    cache_scope = "recordings"
+    cache_depends = ("recordings",)
     template = "pages/recording_index_page.html"
     listing_noun = _("课堂实录")
     card_template = "components/recording_card.html"
@@ -88,6 +90,9 @@ class RecordingDocument(AttachedDocument):
 
 class RecordingPage(LibraryPage):
     """课堂实录: one lesson on video, with its design, slides and reflection."""
+
+    cache_scope = "recordings"
+    cache_depends = ("recordings",)
 
     kind = models.CharField(_("类型"), max_length=20, choices=RecordingKind.choices)
     level = models.ForeignKey(
@@ -273,6 +278,8 @@ class LessonStudyRecording(Orderable):
 
 class LessonStudyPage(BasePage):
     """同课异构: one topic taught by several teachers, shown side by side and compared."""
+
+    cache_scope = "recordings"
 
     topic = models.CharField(_("课题"), max_length=200)
     subject = models.ForeignKey(

@@ -20,6 +20,8 @@ from content.models.pages import SectionIndexPage
 
 
 class ResourceIndexPage(FacetedIndexMixin, SectionIndexPage):
+    cache_scope = "resources"
+    cache_depends = ("resources",)
     template = "pages/faceted_index_page.html"
     listing_noun = _("资源")
     card_template = "components/resource_card.html"
@@ -58,6 +60,9 @@ class ResourceDocument(AttachedDocument):
 
 class ResourcePage(LibraryPage):
     """教学资源: a lesson plan, slides, exam items, a textbook ... with its files."""
+
+    cache_scope = "resources"
+    cache_depends = ("resources",)
 
     # The classification is required (blank=False) but nullable, so that a draft saves
     # without it: Wagtail defers required fields a draft may lack and checks them when the

@@ -25,6 +25,7 @@ class WorkshopKind(models.TextChoices):
 
 
 class WorkshopIndexPage(SectionIndexPage):
+    cache_scope = "workshops"
     template = "pages/workshop_index_page.html"
     subpage_types = ["content.WorkshopPage"]
 
@@ -69,6 +70,8 @@ class Apprenticeship(Orderable):
 
 class WorkshopPage(BasePage):
     """工作室: a section of its own, holding the workshop's resources, recordings, activities."""
+
+    cache_scope = "workshops"
 
     kind = models.CharField(_("类型"), max_length=20, choices=WorkshopKind.choices)
     school = models.ForeignKey(

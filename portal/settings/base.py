@@ -231,6 +231,13 @@ PAGE_CACHE_EXCLUDE = [
 # (caching.signals; pages purge on publish instead).
 CACHING_SITE_SETTINGS = ["portal.PortalSettings"]
 CACHING_PURGE_APPS = ["content", "home", "portal", "tracking"]
+# The cache's scopes besides the shared one (caching.generations): a change makes cold only
+# what was made from its scope. Page types name theirs (`cache_scope`); the models of an app
+# listed here purge its scope, every other model purges everything.
+CACHING_SCOPES = ["resources", "recordings", "news", "activities", "workshops", "forum", "tracking"]
+CACHING_APP_SCOPES = {"tracking": "tracking"}
+# After a publish, a background job renders the most visited pages (portal/warmup.py).
+PAGE_WARMUP = os.environ.get("PAGE_WARMUP", "1").lower() not in ("0", "false", "no")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

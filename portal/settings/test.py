@@ -25,6 +25,7 @@ PORTAL_IMPORT_ROOT = Path(tempfile.mkdtemp(prefix="portal-test-imports-"))
 # Tests read response.context, which a page served from the cache has not; the page cache's
 # own tests (tests/test_page_cache.py) switch it on.
 PAGE_CACHE_ENABLED = False
+PAGE_WARMUP = False  # tests that want the job after a publish turn it on
 
 # Drawing previews runs LibreOffice: documents saved by tests (the demo's among them) get none;
 # tests/test_previews.py switches it on where it tests it.

@@ -1,9 +1,10 @@
 from django import template
 from django.template.defaultfilters import filesizeformat
 
-from caching import fragment
+from caching import SITE, fragment
 from caching.cards import rendered_cards
 from caching.shared import menu_items, site_for
+from caching.signals import SECTION_DEPTH
 
 register = template.Library()
 
@@ -38,7 +39,10 @@ def breadcrumbs(context):
         return [{"url": a.get_url(request), "title": a.title} for a in ancestors]
 
     request = context.get("request")
-    ancestors = fragment(f"breadcrumbs:{page.pk}:{page.url_path}", build)
+    # The home page and a section's own page change only with everything (caching.signals);
+    # deeper ancestors (a workshop above its resources) may change with any scope.
+    scopes = [SITE] if page.depth <= SECTION_DEPTH + 1 else None
+    ancestors = fragment(f"breadcrumbs:{page.pk}:{page.url_path}", build, scopes=scopes)
     return {"ancestors": ancestors, "page": page}
 
 

@@ -4,7 +4,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 
 from content.models import BasePage
-from tracking.results import results_context
+from tracking.results import RESULTS_SCOPES, results_context
 
 
 class ResultsPage(BasePage):
@@ -19,6 +19,8 @@ class ResultsPage(BasePage):
     subpage_types = []
     max_count = 1
     show_share_box = False
+    # Its figures count tracking records and the sections' pages, never news.
+    cache_depends = RESULTS_SCOPES
 
     class Meta:
         verbose_name = _("帮扶成效")
