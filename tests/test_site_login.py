@@ -24,6 +24,8 @@ class SiteLoginTests(TestCase):
         page = BeautifulSoup(response.content, "lxml")
         assert page.select_one("header.site-header .site-brand")  # the site's own header
         assert page.select_one("footer")
+        # The header offers no second 登录 link, to the page the visitor is already on.
+        assert page.select_one("nav.site-account a") is None
         assert page.select_one('meta[name="viewport"]')["content"].startswith("width=device-width")
         assert page.title.get_text().startswith("登录 - ")
         assert page.h1.get_text() == "登录"
