@@ -302,6 +302,17 @@ class FollowTests(PersonalTestCase):
         self.follow("subject", physics.pk, "unfollow")
         assert not Follow.objects.filter(user=self.teacher, subject=physics).exists()
 
+    def test_follow_a_person_from_their_portfolio_page(self):
+        person = Person.objects.filter(live=True).order_by("pk").first()
+        anonymous = self.client.get(f"/people/{person.slug}/").content.decode()
+        assert "登录后关注" in anonymous and f"关注 {person.name}" not in anonymous
+        self.client.force_login(self.teacher)
+        assert f"关注 {person.name}" in self.client.get(f"/people/{person.slug}/").content.decode()
+        assert self.follow("person", person.pk).status_code == 302
+        page = self.client.get(f"/people/{person.slug}/").content.decode()
+        assert f"已关注 {person.name} · 取消" in page
+        assert Follow.objects.filter(user=self.teacher, person=person).exists()
+
     def test_a_workshop_made_private_to_others_is_not_listed(self):
         Follow.objects.create(user=self.teacher, workshop=self.workshop)
         restrict_to_group(self.workshop, "某工作室成员")

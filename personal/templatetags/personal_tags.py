@@ -58,3 +58,19 @@ def personal_actions(context, page):
         ],
     )
     return shown
+
+
+@register.inclusion_tag("personal/actions.html", takes_context=True)
+def person_actions(context, person):
+    """关注 on a person's own page (成长档案)."""
+    request = context.get("request")
+    shown = {"request": request, "savable": False}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return shown
+    on = Follow.objects.filter(user=user, person=person).exists()
+    shown.update(
+        logged_in=True,
+        follows=[{"kind": "person", "id": person.pk, "name": person.name, "on": on}],
+    )
+    return shown
