@@ -260,6 +260,9 @@ class ListingQueryCountTests(TestCase):
             return len(queries)
 
         self.grow(make_resource, 3)
+        # The list's first view of the month makes its usage row (an INSERT where later
+        # views UPDATE): not what this measures.
+        self.client.get("/resources/", {"grade": "gaoyi"})
         few = cold({"grade": "gaoyi"})
         self.grow(make_resource, 15)
         assert cold({"grade": "gaoyi"}) == few
