@@ -11,42 +11,25 @@ rather than lost, and the report shows what it could flush.
 """
 
 import logging
-import uuid
 
-from django.core.cache import caches
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from wagtail.contrib.search_promotions.models import Query, QueryDailyHits
 from wagtail.search.utils import normalise_query_string
 
-import redis
-from django_redis import get_redis_connection
-from django_redis.cache import RedisCache
+from caching import tallies
 
 logger = logging.getLogger(__name__)
 
 KEY = "portal:search-hits"  # a hash: "<date>|<normalised query>" -> searches
 
 
-def _redis():
-    if isinstance(caches["default"], RedisCache):
-        return get_redis_connection("default")
-    return None
-
-
 def count(query):
     """One more search for `query`, today."""
     today = timezone.now().date()
-    client = _redis()
-    if client is not None:
-        try:
-            client.hincrby(KEY, f"{today.isoformat()}|{normalise_query_string(query)}", 1)
-            return
-        except redis.RedisError:
-            pass  # Redis away (caching.failfast logs it): count it in the database
-    add(query, today, 1)
+    if not tallies.increment(KEY, f"{today.isoformat()}|{normalise_query_string(query)}"):
+        add(query, today, 1)
 
 
 def add(query, date, hits):
@@ -61,31 +44,11 @@ def add(query, date, hits):
 
 
 def flush():
-    """Move the counts kept in Redis into the database; returns how many searches. The
-    counts are renamed away first, so searches during the flush start a new tally, and put
-    back if the database refuses them: none is lost or counted twice."""
-    client = _redis()
-    if client is None:
-        return 0
-    taken = f"{KEY}:flushing:{uuid.uuid4().hex}"
-    try:
-        client.rename(KEY, taken)
-    except redis.exceptions.ResponseError:  # no such key: nothing searched since the last
-        return 0
-    except redis.RedisError:  # Redis away: its counts wait there for the next flush
-        return 0
-    counts = {field.decode(): int(hits) for field, hits in client.hgetall(taken).items()}
-    try:
-        with transaction.atomic():
-            for field, hits in counts.items():
-                day, query = field.split("|", 1)
-                add(query, day, hits)
-    except Exception:
-        pipe = client.pipeline()
-        for field, hits in counts.items():
-            pipe.hincrby(KEY, field, hits)
-        pipe.delete(taken)
-        pipe.execute()
-        raise
-    client.delete(taken)
-    return sum(counts.values())
+    """Move the counts kept in Redis into the database; returns how many searches."""
+    return tallies.flush(KEY, _store)
+
+
+def _store(counts):
+    for field, hits in counts.items():
+        day, query = field.split("|", 1)
+        add(query, day, hits)

@@ -11,6 +11,7 @@ from wagtail.contrib.search_promotions.models import Query
 
 import pytest
 
+from caching import tallies
 from search import hits
 from tests.session_demo import load_demo
 from tests.test_page_cache import REDIS_URL, redis_answers
@@ -35,7 +36,7 @@ class RedisTallyTests(TestCase):
     def setUp(self):
         def empty():
             cache.clear()
-            hits._redis().delete(hits.KEY)
+            tallies._redis().delete(hits.KEY)
 
         empty()
         self.addCleanup(empty)

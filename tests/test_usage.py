@@ -20,7 +20,7 @@ import pytest
 from openpyxl import load_workbook
 
 import caching
-from caching import failfast
+from caching import failfast, tallies
 from content.models import ResourcePage
 from tests.factories import make_document, make_resource
 from tests.session_demo import load_demo
@@ -235,7 +235,7 @@ class RedisTallyTests(UsageTestCase):
     def setUp(self):
         def empty():
             cache.clear()
-            counting._redis().delete(counting.KEY)
+            tallies._redis().delete(counting.KEY)
 
         super().setUp()
         empty()

@@ -13,19 +13,14 @@ uncounted.
 """
 
 import logging
-import uuid
 
-from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from wagtail.models import Page
 
-import redis
-from django_redis import get_redis_connection
-from django_redis.cache import RedisCache
-
+from caching import tallies
 from privacy.files import pages_using
 from usage.models import MonthlyUsage
 
@@ -45,12 +40,6 @@ def countable(request):
         return False
     agent = request.META.get("HTTP_USER_AGENT", "").lower()
     return not any(word in agent for word in ROBOTS)
-
-
-def _redis():
-    if isinstance(caches["default"], RedisCache):
-        return get_redis_connection("default")
-    return None
 
 
 def add(month, *, page_id=None, document_id=None, views=0, downloads=0):
@@ -78,13 +67,8 @@ def count_view(request, page_id):
         return
     month = this_month()
     try:
-        client = _redis()
-        if client is not None:
-            try:
-                client.hincrby(KEY, f"{month:%Y-%m}|{page_id}", 1)
-                return
-            except redis.RedisError:
-                pass  # Redis away (caching.failfast logs it): count it in the database
+        if tallies.increment(KEY, f"{month:%Y-%m}|{page_id}"):
+            return
         with transaction.atomic():
             add(month, page_id=page_id, views=1)
     except Exception:
@@ -109,38 +93,18 @@ def count_download(request, document):
 
 
 def flush():
-    """Move the views kept in Redis into the database; returns how many. The tally is renamed
-    away first, so views during the flush start a new one, and put back if the database
-    refuses it: none is lost or counted twice."""
-    client = _redis()
-    if client is None:
-        return 0
-    taken = f"{KEY}:flushing:{uuid.uuid4().hex}"
-    try:
-        client.rename(KEY, taken)
-    except redis.exceptions.ResponseError:  # no such key: nothing viewed since the last flush
-        return 0
-    except redis.RedisError:  # Redis away: its counts wait there for the next flush
-        return 0
-    counts = {field.decode(): int(n) for field, n in client.hgetall(taken).items()}
-    try:
-        with transaction.atomic():
-            tally = [(field.split("|", 1), views) for field, views in counts.items()]
-            # A page deleted since it was viewed takes its views with it.
-            ids = {int(page_id) for (_month, page_id), _views in tally}
-            existing = set(Page.objects.filter(pk__in=ids).values_list("pk", flat=True))
-            for (month, page_id), views in tally:
-                if int(page_id) in existing:
-                    add(f"{month}-01", page_id=int(page_id), views=views)
-    except Exception:
-        pipe = client.pipeline()
-        for field, views in counts.items():
-            pipe.hincrby(KEY, field, views)
-        pipe.delete(taken)
-        pipe.execute()
-        raise
-    client.delete(taken)
-    return sum(counts.values())
+    """Move the views kept in Redis into the database; returns how many."""
+    return tallies.flush(KEY, _store)
+
+
+def _store(counts):
+    tally = [(field.split("|", 1), views) for field, views in counts.items()]
+    # A page deleted since it was viewed takes its views with it.
+    ids = {int(page_id) for (_month, page_id), _views in tally}
+    existing = set(Page.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    for (month, page_id), views in tally:
+        if int(page_id) in existing:
+            add(f"{month}-01", page_id=int(page_id), views=views)
 
 
 def flush_quietly():
