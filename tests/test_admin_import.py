@@ -87,6 +87,9 @@ class ImportTestCase(TestCase):
 class OfficeImportTests(ImportTestCase):
     def test_bad_row_previewed_then_fixed_file_published_and_findable(self):
         self.login("office")
+        form = self.client.get("/admin/import/").context["form"]
+        offered = [pk for pk, _label in form.fields["parent"].choices if pk]
+        assert offered[0] == self.library.pk and self.physics.pk in offered  # the library first
         before = ResourcePage.objects.count()
         bad = [GOOD[0], [*GOOD[1][:3], "数术", *GOOD[1][4:]]]
         response = self.upload(xlsx(bad), self.library)

@@ -8,7 +8,7 @@ publish one by one."""
 from wagtail.models import Page
 
 from content.groups import LEADS, OFFICE
-from content.models import ResourcePage
+from content.models import ResourceIndexPage, ResourcePage
 
 LEAD_PREFIX = LEADS.format("")
 
@@ -26,12 +26,13 @@ def may_import(user):
 
 
 def targets(user):
-    """The pages the user may import resources under, in tree order."""
+    """The pages the user may import resources under, in tree order; for the office the
+    library (教学资源) first, where an archive goes, rather than the first workshop."""
     if not may_import(user):
         return []
     parents = list(
         Page.objects.type(*ResourcePage.allowed_parent_page_models()).order_by("path").specific()
     )
     if is_office(user):
-        return parents
+        return sorted(parents, key=lambda page: not isinstance(page, ResourceIndexPage))
     return [page for page in parents if page.permissions_for_user(user).can_add_subpage()]
