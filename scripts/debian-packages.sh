@@ -1,11 +1,25 @@
 # Sourced by the scripts that make sure Debian packages are installed (tests/browser/
 # install-deps.sh, scripts/install-media-tools.sh). The caller sets NAME (for messages),
-# PACKAGES, WITHOUT (what happens when they stay missing) and a function `missing` that
-# succeeds while something is missing; then calls ensure_packages.
+# PACKAGES, WITHOUT (what happens when they stay missing) and either PROGRAMS (commands that
+# must be on the PATH) or functions `missing` (succeeds while something is missing) and
+# `missing_what`; then calls ensure_packages.
 #
 # Overridable for tests of those scripts: APT_GET, SUDO.
 
 APT_GET=${APT_GET:-apt-get}
+
+if [ -n "${PROGRAMS:-}" ]; then
+    missing() {
+        for program in $PROGRAMS; do
+            command -v "$program" >/dev/null 2>&1 || return 0
+        done
+        return 1
+    }
+
+    missing_what() {
+        echo "one of $PROGRAMS"
+    }
+fi
 
 fail() {
     echo "== $NAME: $1" >&2

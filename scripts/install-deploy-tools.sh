@@ -12,17 +12,6 @@ WITHOUT="make deploy-smoke cannot run"
 # Install only: the smoke test runs its own nginx, the machine needs no server started.
 export RUNLEVEL=1
 
-missing() {
-    for program in $PROGRAMS; do
-        command -v "$program" >/dev/null 2>&1 || return 0
-    done
-    return 1
-}
-
-missing_what() {
-    echo "one of $PROGRAMS"
-}
-
 case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
 . "$here/debian-packages.sh"
 ensure_packages

@@ -13,17 +13,6 @@ PACKAGES="ffmpeg libreoffice-writer-nogui libreoffice-impress-nogui libreoffice-
 PROGRAMS="ffmpeg ffprobe soffice pdftoppm"
 WITHOUT="videos will not be transcoded nor documents previewed"
 
-missing() {
-    for program in $PROGRAMS; do
-        command -v "$program" >/dev/null 2>&1 || return 0
-    done
-    return 1
-}
-
-missing_what() {
-    echo "one of $PROGRAMS"
-}
-
 case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
 . "$here/debian-packages.sh"
 ensure_packages
