@@ -1,34 +1,26 @@
 """Which pages are private, from one cached list: the tree paths of every page with a view
-restriction (login, groups, password). Kept under the generation (caching.fragment), which
-a restriction's change bumps in the database, so every process sees a page made
-teachers-only on its very next request.
+restriction (login, groups, password). Read with the other shared lists
+(caching.snapshot) and kept under the generation, which a restriction's change bumps in
+the database, so every process sees a page made teachers-only on its very next request.
 """
 
 from django.db.models import Q
 
-from wagtail.models import Page, PageViewRestriction
 from wagtail.query import PageQuerySet
 
-from caching.generations import SITE, fragment
-
-
-def _privacy():
-    return {
-        "paths": list(PageViewRestriction.objects.values_list("page__path", flat=True)),
-        "aliases": Page.objects.filter(alias_of__isnull=False).exists(),
-    }
+from caching.snapshot import snapshot
 
 
 def restricted_paths():
     """The tree paths of every page with a view restriction (login, groups, password)."""
-    return fragment("privacy", _privacy, scopes=[SITE])["paths"]
+    return snapshot()["private"]
 
 
 def may_be_restricted(page):
     """Whether a view restriction can apply to the page: it is in a private section, or
     aliases exist, whose restrictions are their source pages' (left to Wagtail's check)."""
-    privacy = fragment("privacy", _privacy, scopes=[SITE])
-    return privacy["aliases"] or page.path.startswith(tuple(privacy["paths"]))
+    shared = snapshot()
+    return shared["aliases"] or page.path.startswith(tuple(shared["private"]))
 
 
 def private_q():

@@ -1,6 +1,8 @@
 """What every page asks the database for, kept in the cache between requests: the site, its
 settings (the footer's), the main menu and the reference lists. Each is keyed by the
 generation (caching.fragment), so the signals that purge cached pages purge these too.
+The settings, the pages of the menu and the reference lists come from the one query of
+caching.snapshot.
 """
 
 import copy
@@ -8,7 +10,8 @@ import copy
 from wagtail.models import Page, Site
 
 from caching.generations import SITE, fragment
-from caching.privacy import public
+from caching.privacy import restricted_paths
+from caching.snapshot import TOP_DEPTH, snapshot
 
 
 def site_for(request):
@@ -35,15 +38,31 @@ def site_setting(model, request):
         site = site_for(request)
         if site is None:
             return model.for_request(request)
-        shared = fragment(
-            f"setting:{model._meta.label_lower}:{site.pk}",
-            lambda: model.for_site(site),
-            scopes=[SITE],
-        )
+        rows = snapshot().get(model._meta.label_lower, [])
+        shared = next((row for row in rows if row.site_id == site.pk), None)
+        if shared is None:  # a model not in the snapshot, or a site without its row yet
+            shared = fragment(
+                f"setting:{model._meta.label_lower}:{site.pk}",
+                lambda: model.for_site(site),
+                scopes=[SITE],
+            )
         value = copy.copy(shared)  # it is given this request; the shared one is read-only
         value._request = request
         setattr(request, attr, value)
     return getattr(request, attr)
+
+
+def top_pages(root):
+    """The children of a page near the root (the home page's sections and pages) in tree
+    order, as plain Page objects with what a link and routing read, None below the
+    snapshot's depth. Shared: copy one before changing it."""
+    if root.depth >= TOP_DEPTH:
+        return None
+    return [
+        page
+        for page in snapshot()["top"]
+        if page.depth == root.depth + 1 and page.path.startswith(root.path)
+    ]
 
 
 def menu_items(request):
@@ -54,7 +73,15 @@ def menu_items(request):
 
     def build():
         root = site.root_page
-        children = public(Page.objects.child_of(root).live().in_menu())
+        private = tuple(restricted_paths())
+        children = top_pages(root)
+        if children is None:  # a site rooted below the snapshot's depth
+            children = Page.objects.child_of(root)
+        children = [
+            page
+            for page in children
+            if page.live and page.show_in_menus and not page.path.startswith(private)
+        ]
         items = [
             {"title": p.title, "url": p.get_url(request), "url_path": p.url_path} for p in children
         ]
@@ -65,6 +92,9 @@ def menu_items(request):
 
 def reference_list(model):
     """Every row of a small reference list (schools, subjects, levels), in display order."""
+    rows = snapshot().get(model._meta.label_lower)
+    if rows is not None:
+        return rows
     return fragment(
         f"reference:{model._meta.label_lower}",
         lambda: list(model.objects.order_by("sort_order", "name")),

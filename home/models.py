@@ -12,6 +12,7 @@ from wagtail.search import index
 
 from caching import SITE, fragment
 from caching.privacy import restricted_paths
+from caching.shared import top_pages
 from content.models import (
     ActivityPage,
     BasePage,
@@ -63,24 +64,55 @@ class HomePage(BasePage):
         verbose_name_plural = _("首页")
 
     def top_pages(self):
-        """The home page's children (the sections, standard pages, 成效), specific, in
-        order: shared through the cache, as every request is routed through one of them."""
-        return fragment(
-            f"top-pages:{self.pk}",
-            lambda: list(self.get_children().specific()),
-            scopes=[SITE],
-        )
+        """The home page's children (the sections, standard pages, 成效) in order, as plain
+        pages from the shared snapshot (caching.shared.top_pages): every request is routed
+        through one of them."""
+        pages = top_pages(self)
+        return list(self.get_children()) if pages is None else pages
 
     def route(self, request, path_components):
         if path_components:
-            for shared in self.top_pages():
-                if shared.slug == path_components[0]:
+            for page in self.top_pages():
+                if page.slug == path_components[0]:
+                    # Only the page routed through is read in its own type: once per
+                    # generation, not all of them (eight queries, one per type, cold).
+                    shared = fragment(f"top-page:{page.pk}", lambda page=page: page.specific)
                     # The cached pages are shared by every request of the process: this
                     # request routes through its own copy, told its parent.
                     child = copy.copy(shared)
                     child._cached_parent_obj = self
                     return child.route(request, path_components[1:])
         return super().route(request, path_components)
+
+    def sections(self):
+        """The live, public sections, each with its summary: one query for all their
+        types, once per generation."""
+        private = tuple(restricted_paths())
+        pages = [
+            page
+            for page in self.top_pages()
+            if issubclass(page.specific_class, SectionIndexPage)
+            and page.live
+            and not page.path.startswith(private)
+        ]
+
+        def build():
+            by_type = {}
+            for page in pages:
+                by_type.setdefault(page.specific_class, []).append(page.pk)
+            selects = [
+                model.objects.filter(pk__in=pks).order_by().values_list("pk", "listing_summary")
+                for model, pks in by_type.items()
+            ]
+            summaries = dict(selects[0].union(*selects[1:], all=True)) if selects else {}
+            sections = []
+            for page in pages:
+                section = copy.copy(page)
+                section.listing_summary = summaries.get(page.pk, "")
+                sections.append(section)
+            return sections
+
+        return fragment(f"home-sections:{self.pk}", build, scopes=[SITE])
 
     # Activities kept in the shared lists: as time passes some end, and the next ones are
     # among these as long as three of them remain.
@@ -105,14 +137,7 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        private = tuple(restricted_paths())
-        context["sections"] = [
-            page
-            for page in self.top_pages()
-            if isinstance(page, SectionIndexPage)
-            and page.live
-            and not page.path.startswith(private)
-        ]
+        context["sections"] = self.sections()
         lists = fragment(f"home-lists:{self.pk}", self.shared_lists)
         context["latest_news"] = lists["news"]
         context["latest_resources"] = lists["resources"]

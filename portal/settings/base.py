@@ -230,6 +230,17 @@ PAGE_CACHE_EXCLUDE = [
 # every model of which is shown on public pages: a save or delete purges the cache
 # (caching.signals; pages purge on publish instead).
 CACHING_SITE_SETTINGS = ["portal.PortalSettings"]
+# The small reference lists that pages name (caching.shared.reference_list): read with the
+# site settings, the menu's pages and the private sections in one query (caching.snapshot).
+CACHING_REFERENCE_LISTS = [
+    "content.ResourceType",
+    "content.Stage",
+    "content.Subject",
+    "content.Grade",
+    "content.TextbookEdition",
+    "content.School",
+    "content.Level",
+]
 CACHING_PURGE_APPS = ["content", "home", "portal", "tracking"]
 # The cache's scopes besides the shared one (caching.generations): a change makes cold only
 # what was made from its scope. Page types name theirs (`cache_scope`); the models of an app

@@ -1,0 +1,138 @@
+"""The shared part of every page in one query: the private sections, the pages at the top of
+the tree (menus, routing), the site settings and the reference lists.
+
+After a purge every page needs them again at once. They are small rows of a dozen tables,
+and read one table at a time they were 15 to 20 of a cold page's queries; `snapshot()` reads
+them all in one UNION ALL, each row as a JSON object of its fields with the name of its
+list, and makes model instances of them as the ORM would. Kept as one fragment under the
+shared scope (caching.generations), which every change to any of them bumps.
+"""
+
+import datetime
+
+from django.apps import apps
+from django.conf import settings
+from django.db import router
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    F,
+    IntegerField,
+    Q,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import JSONObject, RowNumber
+from django.utils import timezone
+
+from wagtail.models import Page, PageViewRestriction
+
+from caching.generations import SITE, fragment
+
+# The sections' pages and what is above them (root 1, home 2): the menu and the routing
+# (caching.signals.SECTION_DEPTH, which purges everything when one of them changes).
+TOP_DEPTH = 3
+# What a menu, routing and a page link read of a top page; the rest of the page is
+# read when the page is shown (its type's own query).
+TOP_PAGE_FIELDS = (
+    "id",
+    "path",
+    "depth",
+    "numchild",
+    "translation_key",
+    "locale_id",
+    "live",
+    "title",
+    "draft_title",
+    "slug",
+    "content_type_id",
+    "url_path",
+    "alias_of_id",
+    "show_in_menus",
+)
+
+
+def reference_models():
+    """The reference lists read with the snapshot (CACHING_REFERENCE_LISTS)."""
+    return [apps.get_model(label) for label in getattr(settings, "CACHING_REFERENCE_LISTS", ())]
+
+
+def setting_models():
+    return [apps.get_model(label) for label in getattr(settings, "CACHING_SITE_SETTINGS", ())]
+
+
+def _rows(kind, queryset, fields, position=None):
+    """A select of the union: (kind, the row's fields as JSON, its place in its list)."""
+    data = JSONObject(**{name: F(name) for name in fields})
+    return (
+        queryset.order_by()
+        .annotate(
+            _kind=Value(kind, output_field=CharField()),
+            _data=data,
+            _position=position or Value(0, output_field=BigIntegerField()),
+        )
+        .values_list("_kind", "_data", "_position")
+    )
+
+
+def _instance(model, data, db):
+    """The model instance the ORM would have made from these columns (the rest deferred)."""
+    names, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.attname not in data:
+            continue
+        value = data[field.attname]
+        if value is not None:
+            value = field.to_python(value)
+            if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+                value = timezone.make_aware(value, datetime.UTC)  # JSON text is UTC
+        names.append(field.attname)
+        values.append(value)
+    return model.from_db(db, names, values)
+
+
+def _read_snapshot():
+    db = router.db_for_read(Page)
+    restricted = Q(pk__in=PageViewRestriction.objects.values("page_id"))
+    first_alias = Page.objects.filter(alias_of__isnull=False).order_by("pk").values("pk")[:1]
+    selects = [
+        _rows("private", Page.objects.filter(restricted), ["path"]),
+        _rows("alias", Page.objects.filter(pk=Subquery(first_alias)), ["id"]),
+        _rows("top", Page.objects.filter(depth__lte=TOP_DEPTH), TOP_PAGE_FIELDS),
+    ]
+    for model in setting_models():
+        fields = [f.attname for f in model._meta.concrete_fields]
+        selects.append(_rows(model._meta.label_lower, model.objects.all(), fields))
+    for model in reference_models():
+        fields = [f.attname for f in model._meta.concrete_fields]
+        order = [F(name).asc() for name in model._meta.ordering] or [F("pk").asc()]
+        place = Window(RowNumber(), order_by=order, output_field=IntegerField())
+        selects.append(_rows(model._meta.label_lower, model.objects.all(), fields, place))
+    found = {}
+    for kind, data, position in selects[0].union(*selects[1:], all=True):
+        found.setdefault(kind, []).append((position, data))
+    rows = {
+        kind: [data for _position, data in sorted(items, key=lambda item: item[0])]
+        for kind, items in found.items()
+    }
+    snapshot = {
+        "private": [data["path"] for data in rows.get("private", [])],
+        "aliases": bool(rows.get("alias")),
+        "top": sorted(
+            (_instance(Page, data, db) for data in rows.get("top", [])),
+            key=lambda page: page.path,
+        ),
+    }
+    for model in [*setting_models(), *reference_models()]:
+        snapshot[model._meta.label_lower] = [
+            _instance(model, data, db) for data in rows.get(model._meta.label_lower, [])
+        ]
+    return snapshot
+
+
+def snapshot():
+    """{list: rows} for the shared lists ("private": paths, "aliases": whether any page is
+    an alias, "top": the pages down to the sections, a model's label: its rows, in order),
+    read once per generation. Read-only: every request of the process shares it."""
+    return fragment("snapshot", _read_snapshot, scopes=[SITE])
