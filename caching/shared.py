@@ -24,7 +24,9 @@ def site_for(request):
         def build():
             site = Site.find_for_request(request)
             if site is not None:
-                site.root_page.specific  # noqa: B018  (cached on the instance, pickled with it)
+                # In its own type for routing, without the query for its own fields: only
+                # the home page itself shows them, and reads them then (HomePage.route).
+                site.root_page = site.root_page.specific_deferred
             return site
 
         request._wagtail_site = fragment(key, build, scopes=[SITE])
@@ -63,6 +65,20 @@ def top_pages(root):
         for page in snapshot()["top"]
         if page.depth == root.depth + 1 and page.path.startswith(root.path)
     ]
+
+
+def ancestors(page, from_depth):
+    """The page's ancestors from this depth down, in tree order: those near the root from
+    the snapshot, a query only for those below the sections."""
+    found = [
+        other
+        for other in snapshot()["top"]
+        if from_depth <= other.depth < page.depth and page.path.startswith(other.path)
+    ]
+    if page.depth - 1 > TOP_DEPTH:
+        deeper = page.get_ancestors().filter(depth__gt=TOP_DEPTH, depth__gte=from_depth)
+        found += list(deeper)
+    return found
 
 
 def menu_items(request):

@@ -71,6 +71,11 @@ class HomePage(BasePage):
         return list(self.get_children()) if pages is None else pages
 
     def route(self, request, path_components):
+        if not path_components and self.get_deferred_fields():
+            # The site's root page is kept without its own fields (caching.shared.site_for):
+            # the home page itself is read in full, once per generation.
+            home = fragment(f"home-page:{self.pk}", lambda: type(self).objects.get(pk=self.pk))
+            return super(HomePage, copy.copy(home)).route(request, path_components)
         if path_components:
             for page in self.top_pages():
                 if page.slug == path_components[0]:

@@ -3,6 +3,7 @@ from django.template.defaultfilters import filesizeformat
 
 from caching import SITE, fragment
 from caching.cards import rendered_cards
+from caching.shared import ancestors as ancestors_of
 from caching.shared import menu_items, site_for
 from caching.signals import SECTION_DEPTH
 
@@ -35,8 +36,9 @@ def breadcrumbs(context):
         return {"ancestors": [], "page": page}
 
     def build():
-        ancestors = page.get_ancestors().filter(depth__gte=root.depth)
-        return [{"url": a.get_url(request), "title": a.title} for a in ancestors]
+        return [
+            {"url": a.get_url(request), "title": a.title} for a in ancestors_of(page, root.depth)
+        ]
 
     request = context.get("request")
     # The home page and a section's own page change only with everything (caching.signals);
