@@ -74,14 +74,20 @@ class HomePage(BasePage):
         if not path_components and self.get_deferred_fields():
             # The site's root page is kept without its own fields (caching.shared.site_for):
             # the home page itself is read in full, once per generation.
-            home = fragment(f"home-page:{self.pk}", lambda: type(self).objects.get(pk=self.pk))
+            home = fragment(
+                f"home-page:{self.pk}",
+                lambda: type(self).objects.get(pk=self.pk),
+                scopes=[SITE],  # the home page and the sections purge everything
+            )
             return super(HomePage, copy.copy(home)).route(request, path_components)
         if path_components:
             for page in self.top_pages():
                 if page.slug == path_components[0]:
                     # Only the page routed through is read in its own type: once per
                     # generation, not all of them (eight queries, one per type, cold).
-                    shared = fragment(f"top-page:{page.pk}", lambda page=page: page.specific)
+                    shared = fragment(
+                        f"top-page:{page.pk}", lambda page=page: page.specific, scopes=[SITE]
+                    )
                     # The cached pages are shared by every request of the process: this
                     # request routes through its own copy, told its parent.
                     child = copy.copy(shared)

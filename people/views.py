@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 
 from content.models import Person
+from content.references import with_references
 from people import export, portfolio
 
 # The office's permission (项目办: the scores and the semester report); a portfolio is
@@ -18,7 +19,7 @@ def _person(slug):
     person = Person.objects.filter(slug=slug, live=True).prefetch_related("subjects").first()
     if person is None:
         raise Http404("没有这个人员")
-    return person
+    return with_references([person])[0]  # the school from the cached list, not a query
 
 
 def person_page(request, slug):

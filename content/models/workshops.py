@@ -149,22 +149,26 @@ class WorkshopPage(BasePage):
     def _inside(self):
         return Page.objects.descendant_of(self).values("pk")
 
-    def _people(self):
-        return [self.lead_id, *self.members.values_list("pk", flat=True)]
+    def _people(self, members=None):
+        if members is None:
+            return [self.lead_id, *self.members.values_list("pk", flat=True)]
+        return [self.lead_id, *(member.pk for member in members)]
 
-    def published_resources(self):
+    def published_resources(self, members=None):
+        people = self._people(members)
         return (
             ResourcePage.objects.live()
             .public()
-            .filter(models.Q(pk__in=self._inside()) | models.Q(authors__in=self._people()))
+            .filter(models.Q(pk__in=self._inside()) | models.Q(authors__in=people))
             .distinct()
         )
 
-    def published_recordings(self):
+    def published_recordings(self, members=None):
+        people = self._people(members)
         return (
             RecordingPage.objects.live()
             .public()
-            .filter(models.Q(pk__in=self._inside()) | models.Q(teacher__in=self._people()))
+            .filter(models.Q(pk__in=self._inside()) | models.Q(teacher__in=people))
         )
 
     def published_activities(self):
@@ -176,13 +180,15 @@ class WorkshopPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Read once for the team shown and the work of its people (it was three queries).
+        members = context["members"] = list(self.members.all())
         context["resources"] = (
-            self.published_resources()
+            self.published_resources(members)
             .select_related("resource_type", "subject", "grade", "school", "level")
             .order_by("-first_published_at")[:6]
         )
         context["recordings"] = (
-            self.published_recordings()
+            self.published_recordings(members)
             .select_related("teacher", "school", "subject", "grade", "level", "poster")
             .order_by("-lesson_date")[:6]
         )

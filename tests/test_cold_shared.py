@@ -1,0 +1,70 @@
+"""The shared part of every page read in one query after a purge (caching.snapshot): the
+same rows, fields and order as the ORM reads them one table at a time, and a change to any
+of them seen on the next request."""
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from wagtail.models import Page, PageViewRestriction, Site
+
+import pytest
+
+import caching
+from caching.privacy import restricted_paths
+from caching.shared import reference_list
+from caching.snapshot import TOP_PAGE_FIELDS, snapshot
+from content.models import School, Subject
+from portal.models import PortalSettings
+from tests.session_demo import load_demo
+
+pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
+
+
+def fields(obj, names=None):
+    names = names or [f.attname for f in type(obj)._meta.concrete_fields]
+    return {name: getattr(obj, name) for name in names}
+
+
+@pytest.fixture
+def demo():
+    load_demo(library=False)
+    caching.clear()
+
+
+def test_one_query_reads_every_shared_list_as_the_orm_would(demo):
+    caching.purge()
+    with CaptureQueriesContext(connection) as queries:
+        shared = snapshot()
+    assert len([q for q in queries.captured_queries if "caching_generation" not in q["sql"]]) == 1
+    for label in settings.CACHING_REFERENCE_LISTS:
+        model = Page._meta.apps.get_model(label)
+        expected = list(model.objects.order_by("sort_order", "name"))
+        assert expected, label
+        assert [fields(o) for o in reference_list(model)] == [fields(o) for o in expected]
+    site = Site.objects.get(is_default_site=True)
+    kept = shared["portal.portalsettings"]
+    assert [fields(o) for o in kept] == [fields(PortalSettings.for_site(site))]
+    top = Page.objects.filter(depth__lte=3).order_by("path")
+    assert [fields(p, TOP_PAGE_FIELDS) for p in shared["top"]] == [
+        fields(p, TOP_PAGE_FIELDS) for p in top
+    ]
+    assert shared["aliases"] is False
+
+
+def test_a_restriction_or_a_renamed_school_is_seen_by_the_next_request(demo):
+    client = Client()
+    section = Page.objects.get(depth=3, slug="news")
+    assert f'href="{section.url}"' in client.get("/").content.decode()
+    PageViewRestriction.objects.create(page=section, restriction_type="login")
+    assert section.path in restricted_paths()
+    home = client.get("/").content.decode()
+    assert f'href="{section.url}"' not in home  # neither in the menu nor among the sections
+    school = School.objects.order_by("pk").first()
+    school.name = "新校名"
+    school.save()
+    assert "新校名" in [s.name for s in reference_list(School)]
+    subject = Subject.objects.order_by("pk").first()
+    subject.delete()
+    assert subject.pk not in [s.pk for s in reference_list(Subject)]
