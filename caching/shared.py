@@ -7,11 +7,51 @@ caching.snapshot.
 
 import copy
 
+from django.http.request import split_domain_port
+
 from wagtail.models import Page, Site
 
 from caching.generations import SITE, fragment
 from caching.privacy import restricted_paths
 from caching.snapshot import TOP_DEPTH, snapshot
+
+# Wagtail's order of preference among the sites a host may mean (wagtail.models.sites).
+HOSTNAME_PORT, HOSTNAME_DEFAULT, DEFAULT, HOSTNAME = range(4)
+
+
+def _site_in_snapshot(request):
+    """The site Site.find_for_request would find, from the snapshot's sites and pages
+    rather than a query of its own; None if it finds none, False if the site's root page
+    is not in the snapshot."""
+    hostname = split_domain_port(request.get_host())[0]
+    port = request.get_port()
+    port = int(port) if str(port).isdigit() else port
+
+    def match(site):
+        if site.hostname == hostname:
+            if site.port == port:
+                return HOSTNAME_PORT
+            return HOSTNAME_DEFAULT if site.is_default_site else HOSTNAME
+        return DEFAULT
+
+    shared = snapshot()
+    # A stable sort: ties stay in the Site manager's order, as in Wagtail's query.
+    sites = sorted(
+        (s for s in shared["sites"] if s.hostname == hostname or s.is_default_site), key=match
+    )
+    site = None
+    if len(sites) == 1 or (sites and match(sites[0]) in (HOSTNAME_PORT, HOSTNAME_DEFAULT)):
+        site = sites[0]
+    elif sites and match(sites[0]) == DEFAULT:
+        site = sites[len(sites) == 2]
+    if site is None:
+        return None
+    root = next((page for page in shared["top"] if page.pk == site.root_page_id), None)
+    if root is None:
+        return False
+    site = copy.copy(site)
+    site.root_page = root
+    return site
 
 
 def site_for(request):
@@ -22,7 +62,9 @@ def site_for(request):
         key = f"site:{request.get_host()}:{request.get_port()}"
 
         def build():
-            site = Site.find_for_request(request)
+            site = _site_in_snapshot(request)
+            if site is False:  # a root page below the snapshot's depth
+                site = Site.find_for_request(request)
             if site is not None:
                 # In its own type for routing, without the query for its own fields: only
                 # the home page itself shows them, and reads them then (HomePage.route).

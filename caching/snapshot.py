@@ -26,31 +26,16 @@ from django.db.models import (
 from django.db.models.functions import JSONObject, RowNumber
 from django.utils import timezone
 
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
 from caching.generations import SITE, fragment
 
 # The sections' pages and what is above them (root 1, home 2): the menu and the routing
 # (caching.signals.SECTION_DEPTH, which purges everything when one of them changes).
 TOP_DEPTH = 3
-# What a menu, routing and a page link read of a top page; the rest of the page is
-# read when the page is shown (its type's own query).
-TOP_PAGE_FIELDS = (
-    "id",
-    "path",
-    "depth",
-    "numchild",
-    "translation_key",
-    "locale_id",
-    "live",
-    "title",
-    "draft_title",
-    "slug",
-    "content_type_id",
-    "url_path",
-    "alias_of_id",
-    "show_in_menus",
-)
+# Every column of a top page: a site's root page is made its own type from them (Wagtail's
+# specific_deferred reads each), and one missing would be a query when read.
+TOP_PAGE_FIELDS = tuple(field.attname for field in Page._meta.concrete_fields)
 
 
 def reference_models():
@@ -101,6 +86,8 @@ def _read_snapshot():
         _rows("alias", Page.objects.filter(pk=Subquery(first_alias)), ["id"]),
         _rows("top", Page.objects.filter(depth__lte=TOP_DEPTH), TOP_PAGE_FIELDS),
     ]
+    site_fields = [f.attname for f in Site._meta.concrete_fields]
+    selects.append(_rows("site", Site.objects.all(), site_fields))
     for model in setting_models():
         fields = [f.attname for f in model._meta.concrete_fields]
         selects.append(_rows(model._meta.label_lower, model.objects.all(), fields))
@@ -119,6 +106,11 @@ def _read_snapshot():
     snapshot = {
         "private": [data["path"] for data in rows.get("private", [])],
         "aliases": bool(rows.get("alias")),
+        # In the Site manager's order (by hostname), which Wagtail's matching relies on.
+        "sites": sorted(
+            (_instance(Site, data, db) for data in rows.get("site", [])),
+            key=lambda site: site.hostname,
+        ),
         "top": sorted(
             (_instance(Page, data, db) for data in rows.get("top", [])),
             key=lambda page: page.path,
@@ -133,6 +125,6 @@ def _read_snapshot():
 
 def snapshot():
     """{list: rows} for the shared lists ("private": paths, "aliases": whether any page is
-    an alias, "top": the pages down to the sections, a model's label: its rows, in order),
+    an alias, "sites", "top": the pages down to the sections, a model's label: its rows, in order),
     read once per generation. Read-only: every request of the process shares it."""
     return fragment("snapshot", _read_snapshot, scopes=[SITE])

@@ -1,5 +1,6 @@
 import hashlib
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import JsonResponse
@@ -8,9 +9,10 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
 from wagtail.admin.auth import require_admin_access
-from wagtail.contrib.search_promotions.models import Query
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 from wagtail.contrib.search_promotions.views.reports import SearchTermsReportView
 from wagtail.models import Page, PageViewRestriction
+from wagtail.search.utils import normalise_query_string
 
 from caching import fragment
 from caching.privacy import public
@@ -25,6 +27,7 @@ RESULTS_PER_PAGE = 10
 COUNT_LIMIT = RankedSearchResults.COUNT_LIMIT
 SUGGESTIONS = 8
 SORTS = {"relevance": "相关度", "date": "日期"}
+POPULAR_TIMEOUT = 300  # seconds
 # Offered when nothing is found, with the most searched queries of the last month.
 STARTERS = ["精品课", "同课异构", "集体备课", "班主任", "校企合作", "全域教育论坛"]
 
@@ -82,7 +85,23 @@ def _picks(query):
     key = hashlib.sha1(query.encode()).hexdigest()
     return fragment(
         f"search-picks:{key}",
-        lambda: list(Query.get(query).editors_picks.select_related("page").order_by("sort_order")),
+        lambda: list(
+            # One query, where Query.get(query).editors_picks was two (and saved a Query row
+            # for every term searched, which the hits count does anyway).
+            SearchPromotion.objects.filter(query__query_string=normalise_query_string(query))
+            .select_related("page")
+            .order_by("sort_order")
+        ),
+    )
+
+
+def _popular():
+    """The most searched terms. Kept for a few minutes whatever is published: they change
+    with searching, not with the pages, and a purge need not read them again."""
+    return cache.get_or_set(
+        "search-popular-queries",
+        lambda: [q.query_string for q in Query.get_most_popular()[:8]],
+        POPULAR_TIMEOUT,
     )
 
 
@@ -173,9 +192,7 @@ def search(request):
                 else ""
             ),
             promotions=_promotions(query, request) if page_obj.number == 1 else [],
-            popular=fragment(
-                "popular-queries", lambda: [q.query_string for q in Query.get_most_popular()[:8]]
-            ),
+            popular=_popular(),
             sort_options=[
                 {"label": label, "url": listing._url(sort=key), "current": key == sort}
                 for key, label in SORTS.items()

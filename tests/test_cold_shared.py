@@ -4,7 +4,7 @@ of them seen on the next request."""
 
 from django.conf import settings
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Page, PageViewRestriction, Site
@@ -13,9 +13,10 @@ import pytest
 
 import caching
 from caching.privacy import restricted_paths
-from caching.shared import reference_list
+from caching.shared import reference_list, site_for
 from caching.snapshot import TOP_PAGE_FIELDS, snapshot
 from content.models import School, Subject
+from home.models import HomePage
 from portal.models import PortalSettings
 from tests.session_demo import load_demo
 
@@ -68,3 +69,16 @@ def test_a_restriction_or_a_renamed_school_is_seen_by_the_next_request(demo):
     subject = Subject.objects.order_by("pk").first()
     subject.delete()
     assert subject.pk not in [s.pk for s in reference_list(Subject)]
+
+
+@override_settings(ALLOWED_HOSTS=["*"])
+def test_the_site_is_the_one_wagtail_finds_for_every_host(demo):
+    home = Site.objects.get(is_default_site=True).root_page
+    Site.objects.create(hostname="other.example", port=80, root_page=home, site_name="另一站")
+    Site.objects.create(hostname="other.example", port=8080, root_page=home, site_name="端口")
+    for host in ["testserver", "other.example", "other.example:8080", "other.example:81", "x.cn"]:
+        request = RequestFactory().get("/", HTTP_HOST=host)
+        expected = Site.find_for_request(RequestFactory().get("/", HTTP_HOST=host))
+        found = site_for(request)
+        assert (found.pk, found.root_page.pk) == (expected.pk, expected.root_page.pk), host
+        assert isinstance(found.root_page, HomePage), host
