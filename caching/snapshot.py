@@ -93,7 +93,10 @@ def _read_snapshot():
         selects.append(_rows(model._meta.label_lower, model.objects.all(), fields))
     for model in reference_models():
         fields = [f.attname for f in model._meta.concrete_fields]
-        order = [F(name).asc() for name in model._meta.ordering] or [F("pk").asc()]
+        order = [
+            F(name[1:]).desc() if name.startswith("-") else F(name).asc()
+            for name in model._meta.ordering or ["pk"]
+        ]
         place = Window(RowNumber(), order_by=order, output_field=IntegerField())
         selects.append(_rows(model._meta.label_lower, model.objects.all(), fields, place))
     found = {}

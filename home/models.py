@@ -86,7 +86,7 @@ class HomePage(BasePage):
                     # Only the page routed through is read in its own type: once per
                     # generation, not all of them (eight queries, one per type, cold).
                     shared = fragment(
-                        f"top-page:{page.pk}", lambda page=page: page.specific, scopes=[SITE]
+                        f"top-page:{page.pk}", lambda page=page: page.get_specific(), scopes=[SITE]
                     )
                     # The cached pages are shared by every request of the process: this
                     # request routes through its own copy, told its parent.
