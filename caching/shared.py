@@ -35,7 +35,6 @@ def _site_in_snapshot(request):
         return DEFAULT
 
     shared = snapshot()
-    # A stable sort: ties stay in the Site manager's order, as in Wagtail's query.
     sites = sorted(
         (s for s in shared["sites"] if s.hostname == hostname or s.is_default_site), key=match
     )
@@ -50,7 +49,7 @@ def _site_in_snapshot(request):
     if root is None:
         return False
     site = copy.copy(site)
-    site.root_page = root
+    site.root_page = copy.copy(root)  # made its own type next, not on the shared page
     return site
 
 

@@ -70,7 +70,8 @@ def _instance(model, data, db):
         value = data[field.attname]
         if value is not None:
             value = field.to_python(value)
-            if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+            naive = isinstance(value, datetime.datetime) and timezone.is_naive(value)
+            if naive and settings.USE_TZ:
                 value = timezone.make_aware(value, datetime.UTC)  # JSON text is UTC
         names.append(field.attname)
         values.append(value)
@@ -109,7 +110,8 @@ def _read_snapshot():
     snapshot = {
         "private": [data["path"] for data in rows.get("private", [])],
         "aliases": bool(rows.get("alias")),
-        # In the Site manager's order (by hostname), which Wagtail's matching relies on.
+        # Ordered so that the choice among equal matches is the same in every process
+        # (Wagtail's query leaves it to the database).
         "sites": sorted(
             (_instance(Site, data, db) for data in rows.get("site", [])),
             key=lambda site: site.hostname,
@@ -128,6 +130,6 @@ def _read_snapshot():
 
 def snapshot():
     """{list: rows} for the shared lists ("private": paths, "aliases": whether any page is
-    an alias, "sites", "top": the pages down to the sections, a model's label: its rows, in order),
-    read once per generation. Read-only: every request of the process shares it."""
+    an alias, "sites", "top": the pages down to the sections, a model's label: its rows in
+    order), read once per generation. Read-only: every request of the process shares it."""
     return fragment("snapshot", _read_snapshot, scopes=[SITE])
