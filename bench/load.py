@@ -641,6 +641,7 @@ def main():
         "the off and on figures",
     )
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows in a log as it happens
     sites = [args.only] if args.only else ["small", "large"] if args.bakerydemo else ["large"]
     if args.bakerydemo and "small" not in sites:
         parser.error("--bakerydemo is loaded beside the small demo: drop --only large")
