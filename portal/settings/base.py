@@ -155,7 +155,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Two admin requests at once (Wagtail's autosave while the editor submits) otherwise end in
     # "database is locked": a deferred transaction that turns into a write cannot wait.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
+    # Write-ahead logging: the server's readers and a writer (an editor, the worker, a view
+    # counted) no longer block each other, and a commit appends to the log instead of
+    # syncing the file twice (30 ms a commit here in the default rollback journal). With
+    # synchronous=NORMAL a commit survives the process dying; only a power cut may lose the
+    # last ones, never the file.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # REDIS_URL puts the cache (pages, fragments, cards, and so Wagtail's settings cache) in
