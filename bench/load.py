@@ -6,7 +6,7 @@ driven by wrk.
 
 Builds the site of bench/build_site.py on a fresh database (50,000 resources, 2,000
 recordings, 500 news, 5,000 activities) unless --reuse, collects the static files, then
-for each page (home, the resource list with two filters, a resource, a recording, the search
+for each page (home, the resource list unfiltered and with two filters, a resource, a recording, the search
 page, 成效, and a hello-world Django view as the ceiling) prints requests per second and
 p50/p99 latency, first with the page cache off, then on (Redis). Last, the home page's weight
 as a browser downloads it: the HTML and every stylesheet, script and image it names, gzipped
@@ -87,6 +87,7 @@ recording = recordings[recordings.count() // 2]
 index = ResourceIndexPage.objects.get()
 print(json.dumps({
     "home": "/",
+    "resource list": index.url,
     "resource list, 2 filters": f"{index.url}?subject={resource.subject.slug}&school={resource.school.slug}",
     "resource page": resource.url,
     "recording page": recording.url,
