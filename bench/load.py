@@ -10,7 +10,7 @@ Two sites, `--only` picks one:
 
 - large: the site of bench/build_site.py on a fresh database (`--database`, PostgreSQL by
   default; 50,000 resources, 2,000 recordings, 500 news, 5,000 activities) unless --reuse.
-  Pages: home, the resource list with two filters, a resource, a recording, the search page,
+  Pages: home, the resource list unfiltered and with two filters, a resource, a recording, the search page,
   成效, and a hello-world Django view as the ceiling. The cold figures are checked against
   issue 17's targets: the resource list and 成效 at least 60 req/s, every other page 80.
 - small: the demo as `manage.py load_initial_data` builds it, on SQLite (`--small-database`),
@@ -71,7 +71,7 @@ PORT = int(os.environ.get("BENCH_PORT", "8199"))
 BAKERYDEMO_PORT = PORT + 1
 TARGETS = {"uncached_rps": 150, "cached_share_of_hello": 0.30, "home_kb": 300}
 # Issue 17: cold pages at 50,000 resources, and the small demo's against bakerydemo's.
-COLD_TARGETS = {"resource list, 2 filters": 60, "成效 page": 60}
+COLD_TARGETS = {"resource list": 60, "resource list, 2 filters": 60, "成效 page": 60}
 COLD_TARGET_OTHERS = 80
 BAKERYDEMO_RATIO = 2.0
 # Off and on figures may not drop below the baseline's; wrk's run-to-run noise on an idle
@@ -142,7 +142,10 @@ recordings = RecordingPage.objects.live().public().order_by("pk")
 recording = recordings[recordings.count() // 2]
 index = ResourceIndexPage.objects.get()
 if large:
-    lists = {"resource list, 2 filters": f"{index.url}?subject={resource.subject.slug}&school={resource.school.slug}"}
+    lists = {
+        "resource list": index.url,
+        "resource list, 2 filters": f"{index.url}?subject={resource.subject.slug}&school={resource.school.slug}",
+    }
 else:
     # The whole list, as bakerydemo's blog index shows all its posts.
     lists = {"resource list": index.url}

@@ -14,6 +14,8 @@ promotions and tags. Then whatever the project lists in its settings: every mode
 apps in CACHING_PURGE_APPS (the portal's snippets, site settings, reference data, people,
 tracking records) and the models in CACHING_PURGE_MODELS, pages aside (they purge on
 publish, not on a draft's save). An app may also connect `caching.purge` to a signal itself.
+A model kept from what already purges (content.FacetCount, counted as pages change) says
+`purges_cache = False`: purging once per row it writes would empty the cache for nothing.
 
 Not: download counts (an UPDATE, no signal), renditions made while rendering, search index
 entries, search-term hits, sessions and logs. Those are written while visitors read, and
@@ -102,7 +104,11 @@ def models_shown_on_pages():
     labels = [*GENERIC_MODELS, *getattr(settings, "CACHING_PURGE_MODELS", ())]
     models += [apps.get_model(label) for label in labels]
     models += [get_document_model(), get_image_model(), get_media_model()]
-    return [m for m in dict.fromkeys(models) if not issubclass(m, Page)]
+    return [
+        m
+        for m in dict.fromkeys(models)
+        if not issubclass(m, Page) and getattr(m, "purges_cache", True)
+    ]
 
 
 def connect():

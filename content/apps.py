@@ -14,6 +14,7 @@ class ContentConfig(AppConfig):
         from PIL import Image
 
         from content import (
+            facet_counts,  # noqa: F401  (facet counts follow the pages)
             previews,  # noqa: F401  (attachments get previews)
             signals,  # noqa: F401  (download counter, reindexing)
             video_signals,  # noqa: F401  (uploaded videos are transcoded)

@@ -24,6 +24,8 @@ from django.utils import timezone
 
 from wagtail.models import Page
 
+from content import facet_counts
+
 
 class ChildPages:
     """Appends live pages of one type under `parent`, batch after batch, after its last child.
@@ -39,6 +41,7 @@ class ChildPages:
         self.content_type = ContentType.objects.get_for_model(model)
         last = self.siblings().order_by("-path").first()
         self.step = Page._str2int(last.path[-Page.steplen :]) if last else 0
+        self.created = []
 
     def siblings(self):
         # Not parent.get_children(): treebeard answers "none" for a parent it thinks is a leaf.
@@ -81,10 +84,14 @@ class ChildPages:
         self.model._base_manager._insert(
             objs, fields=self.model._meta.local_concrete_fields, using=connection.alias
         )
+        self.created.extend(page.pk for page in pages)
         return objs
 
     def finish(self):
         Page.objects.filter(pk=self.parent.pk).update(numchild=self.siblings().count())
+        # The pages sent no signals: their listing's facet counts take them now, at once.
+        facet_counts.pages_added(self.model, self.created)
+        self.created = []
 
 
 def set_revisions(pages, revisions):

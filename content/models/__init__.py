@@ -1,6 +1,7 @@
 from content.models.base import BasePage, LibraryPage
 from content.models.documents import PortalDocument
 from content.models.events import ActivityIndexPage, ActivityPage, ActivityType
+from content.models.facets import CountedPage, FacetCount
 from content.models.forums import (
     AgendaItem,
     ForumDocument,
@@ -52,8 +53,10 @@ __all__ = [
     "Apprenticeship",
     "BasePage",
     "CollectionPage",
+    "CountedPage",
     "DocumentPreview",
     "DocumentPreviewPage",
+    "FacetCount",
     "ForumDocument",
     "ForumIndexPage",
     "ForumRecording",

@@ -46,29 +46,33 @@ class MonthFacet(Facet):
         year, month = parsed
         return queryset.filter(**{f"{self.field}__year": year, f"{self.field}__month": month})
 
-    def counts(self, queryset):
+    @property
+    def column(self):
+        return self.field
+
+    def key(self, value):
+        # The month it is here, as the database's TruncMonth gives it.
+        return None if value is None else f"{timezone.localtime(value):%Y-%m}"
+
+    def found(self, queryset):
         rows = (
             queryset.order_by()
             .annotate(facet_month=TruncMonth(self.field))
             .values("facet_month")
             .annotate(count=models.Count("pk"))
-            .order_by("-facet_month")
         )
-        return [
-            (
-                f"{r['facet_month']:%Y-%m}",
-                f"{r['facet_month'].year}年{r['facet_month'].month}月",
-                r["count"],
-            )
-            for r in rows
-            if r["facet_month"]
-        ]
+        return {f"{r['facet_month']:%Y-%m}": r["count"] for r in rows if r["facet_month"]}
+
+    def labelled(self, model, found):
+        months = sorted(found, reverse=True)
+        return [(m, f"{int(m[:4])}年{int(m[5:])}月", found[m]) for m in months]
 
 
 class ActivityIndexPage(RoutablePageMixin, FacetedIndexMixin, SectionIndexPage):
     """The calendar: upcoming activities first, then past ones; all of it as an iCal feed."""
 
     cache_scope = "activities"
+    listed_model = "content.ActivityPage"
     cache_depends = ("activities", "workshops")
 
     template = "pages/activity_index_page.html"

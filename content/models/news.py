@@ -28,6 +28,7 @@ class NewsCategory(models.TextChoices):
 
 class NewsIndexPage(FacetedIndexMixin, SectionIndexPage):
     cache_scope = "news"
+    listed_model = "content.NewsPage"
     cache_depends = ("news",)
     template = "pages/faceted_index_page.html"
     listing_noun = _("新闻")

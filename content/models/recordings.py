@@ -31,6 +31,7 @@ class RecordingKind(models.TextChoices):
 
 class RecordingIndexPage(FacetedIndexMixin, SectionIndexPage):
     cache_scope = "recordings"
+    listed_model = "content.RecordingPage"
     cache_depends = ("recordings",)
     template = "pages/recording_index_page.html"
     listing_noun = _("课堂实录")

@@ -21,6 +21,7 @@ from content.models.pages import SectionIndexPage
 
 class ResourceIndexPage(FacetedIndexMixin, SectionIndexPage):
     cache_scope = "resources"
+    listed_model = "content.ResourcePage"
     cache_depends = ("resources",)
     template = "pages/faceted_index_page.html"
     listing_noun = _("资源")
