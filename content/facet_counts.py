@@ -150,15 +150,25 @@ def _apply(key, changes):
 
 
 def _is_counted(key):
+    """Whether the listing is counted, its total row locked until the transaction ends: two
+    changes to one page at once (in autocommit a page's post_save comes after its row is
+    committed) would otherwise both read what the page added before and apply the same
+    difference twice. SQLite's immediate transactions already put writers in a line."""
     counts, _counted = _models()
-    return counts.objects.filter(listing=key, facet=TOTAL, value=TOTAL).exists()
+    total = counts.objects.select_for_update().filter(listing=key, facet=TOTAL, value=TOTAL)
+    return bool(list(total.values_list("pk", flat=True)))
 
 
 def refresh(listing, **page_filter):
     """Looks again at the listing's pages that match `page_filter` (Page fields: pk=..., or
     path__startswith=... for a subtree) and applies what changed."""
-    if not _is_counted(listing.key):
-        return  # its first recount will count them
+    with transaction.atomic():
+        if _is_counted(listing.key):
+            _refresh(listing, page_filter)
+        # else its first recount will count them
+
+
+def _refresh(listing, page_filter):
     _counts, counted = _models()
     private = _private_paths()
     new = {row["pk"]: listing.entry(row, private) for row in listing.rows(**page_filter)}
@@ -178,17 +188,16 @@ def refresh(listing, **page_filter):
             gone.append(pk)
         else:
             changed.append(counted(page_id=pk, listing=listing.key, values=after))
-    with transaction.atomic():
-        _delete(counted, "page_id", gone)
-        if changed:
-            counted.objects.bulk_create(
-                changed,
-                batch_size=BATCH,
-                update_conflicts=True,
-                unique_fields=["page"],
-                update_fields=["listing", "values"],
-            )
-        _apply(listing.key, changes)
+    _delete(counted, "page_id", gone)
+    if changed:
+        counted.objects.bulk_create(
+            changed,
+            batch_size=BATCH,
+            update_conflicts=True,
+            unique_fields=["page"],
+            update_fields=["listing", "values"],
+        )
+    _apply(listing.key, changes)
 
 
 def refresh_pages(**page_filter):
@@ -212,6 +221,7 @@ def pages_added(model, pks):
                 refresh(listing, pk__in=pks[start : start + BATCH])
 
 
+@transaction.atomic
 def forget(page_id):
     """A deleted page takes off what it added."""
     _counts, counted = _models()
@@ -219,9 +229,14 @@ def forget(page_id):
     if row is None:
         return
     key, values = row
-    _delete(counted, "page_id", [page_id])
     if _is_counted(key):
-        _apply(key, _deltas(values, None))
+        # Read again under the lock: a change to the page may have committed meanwhile.
+        values = counted.objects.filter(page_id=page_id).values_list("values", flat=True).first()
+        _delete(counted, "page_id", [page_id])
+        if values is not None:
+            _apply(key, _deltas(values, None))
+    else:
+        _delete(counted, "page_id", [page_id])
 
 
 @transaction.atomic
