@@ -10,6 +10,7 @@ Run it on a site built by bench/load.py (bench/build_site.py).
 """
 
 import argparse
+import datetime
 import os
 import statistics
 import sys
@@ -24,12 +25,13 @@ import django
 
 django.setup()
 
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 import caching  # noqa: E402
-from content.models import StandardPage  # noqa: E402
+from content.models import ActivityPage, ResourcePage, StandardPage  # noqa: E402
+from tracking.models import OutputRecord, OutputStatus  # noqa: E402
 
 
 def measure(client, url, runs):
@@ -44,6 +46,40 @@ def measure(client, url, runs):
         assert response.status_code == 200, (url, response.status_code)
         queries.append(len(captured))
     return statistics.median(times), min(times), max(queries)
+
+
+class Rollback(Exception):
+    pass
+
+
+def change_cost(name, change):
+    """Queries and ms of a change, the kept 成效 figures brought up to date included; rolled
+    back."""
+    try:
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                change()
+                ms = (time.perf_counter() - started) * 1000
+            raise Rollback
+    except Rollback:
+        pass
+    kept = [q for q in captured if "tracking_" in q["sql"] or "count(" in q["sql"].lower()]
+    print(f"{name:<34}{ms:>10.1f}{len(captured):>9}{len(kept):>8}")
+
+
+def add_a_verified_record():
+    OutputRecord.objects.create(
+        category="quality_lesson",
+        title="市级精品课（测量用）",
+        date=datetime.date.today(),
+        description="测量",
+        status=OutputStatus.VERIFIED,
+    )
+
+
+def republish(model):
+    return lambda: model.objects.live().public().first().save_revision().publish()
 
 
 def main():
@@ -61,6 +97,10 @@ def main():
     for name, url in pages.items():
         median, best, queries = measure(client, url, args.runs)
         print(f"{name:<16}{median:>10.1f}{best:>10.1f}{queries:>9}")
+    print(f"\n{'change (rolled back)':<34}{'ms':>10}{'queries':>9}  of them tracking or count(*)")
+    change_cost("a verified record added", add_a_verified_record)
+    change_cost("an activity published again", republish(ActivityPage))
+    change_cost("a resource published again", republish(ResourcePage))
 
 
 if __name__ == "__main__":
