@@ -30,7 +30,7 @@ import logging
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone
 
@@ -50,7 +50,7 @@ from content.models import (
     Subject,
     WorkshopPage,
 )
-from tracking.dates import LocalDate, midnight
+from tracking.dates import midnight
 from tracking.models.cadence import CadenceRule, Scope, Source
 from tracking.models.kept import KeptFigures, TargetFigure
 from tracking.models.outputs import OutputRecord, OutputStatus
@@ -59,8 +59,10 @@ from tracking.models.targets import Target
 from tracking.progress import (
     Bucket,
     RuleCompliance,
+    activity_days,
     cadence_compliance,
     figure_on,
+    output_days,
     progress_of,
     target_figures,
 )
@@ -293,25 +295,12 @@ def _refresh_counts(keys, lock=True):
     for key in keys & set(PAGE_COUNTS):
         data[key] = PAGE_COUNTS[key].objects.live().public().count()
     if "activities" in keys:
-        public = ActivityPage.objects.live().public()
-        days = (
-            public.filter(start__lte=now)
-            .annotate(day=LocalDate("start"))
-            .order_by()
-            .values_list("day")
-            .annotate(n=Count("pk"))
-        )
-        data["activity_days"] = [(day.isoformat(), n) for day, n in days]
-        later = public.filter(start__gt=now, start__lt=midnight(today, 1))
+        data["activity_days"] = [(day.isoformat(), n) for day, n in activity_days(now)]
+        later = ActivityPage.objects.live().public()
+        later = later.filter(start__gt=now, start__lt=midnight(today, 1))
         data["starting"] = [start.isoformat() for start in later.values_list("start", flat=True)]
     if "outputs" in keys:
-        days = (
-            OutputRecord.objects.filter(status=OutputStatus.VERIFIED)
-            .order_by()
-            .values_list("date")
-            .annotate(n=Count("pk"))
-        )
-        data["output_days"] = [(day.isoformat(), n) for day, n in days]
+        data["output_days"] = [(day.isoformat(), n) for day, n in output_days()]
     return _keep(COUNTS, data, today)
 
 

@@ -231,6 +231,32 @@ def progress_of(target, current, today):
     return TargetProgress(target, current, _status(target, current, today))
 
 
+# The charts' figures ------------------------------------------------------------------
+
+
+def activity_days(until):
+    """(day, n) of the live public activities started by `until` (a moment)."""
+    return (
+        ActivityPage.objects.live()
+        .public()
+        .filter(start__lte=until)
+        .annotate(day=LocalDate("start"))
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("pk"))
+    )
+
+
+def output_days():
+    """(day, n) of the verified output records, whatever their quantity."""
+    return (
+        OutputRecord.objects.filter(status=OutputStatus.VERIFIED)
+        .order_by()
+        .values_list("date")
+        .annotate(n=Count("pk"))
+    )
+
+
 # Cadence ------------------------------------------------------------------------------
 
 

@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -10,15 +9,20 @@ from caching import fragment
 from content.models import ActivityPage, RecordingPage, ResourcePage, School, WorkshopPage
 from tracking import kept
 from tracking.charts import bar_chart, line_chart
-from tracking.dates import LocalDate
 
 # From the model modules, not the package: the 成效 page (tracking.models.pages) renders with
 # this module, so it is imported while the package is still being loaded.
-from tracking.models.outputs import OutputRecord, OutputStatus
+from tracking.models.outputs import OutputRecord
 from tracking.models.scores import EvaluationScore
 from tracking.models.semesters import Semester
 from tracking.models.targets import Area
-from tracking.progress import Status, cadence_compliance, target_progress
+from tracking.progress import (
+    Status,
+    activity_days,
+    cadence_compliance,
+    output_days,
+    target_progress,
+)
 from usage.counting import flush_quietly
 from usage.figures import usage_figures
 
@@ -91,26 +95,11 @@ def per_semester(semesters, days):
 
 
 def activity_series(semesters):
-    rows = (
-        ActivityPage.objects.live()
-        .public()
-        .filter(start__lte=timezone.now())
-        .annotate(day=LocalDate("start"))
-        .order_by()
-        .values_list("day")
-        .annotate(n=Count("pk"))
-    )
-    return per_semester(semesters, rows)
+    return per_semester(semesters, activity_days(timezone.now()))
 
 
 def output_series(semesters):
-    rows = (
-        OutputRecord.objects.filter(status=OutputStatus.VERIFIED)
-        .order_by()
-        .values_list("date")
-        .annotate(n=Count("pk"))
-    )
-    return per_semester(semesters, rows)
+    return per_semester(semesters, output_days())
 
 
 def score_table(semesters):
