@@ -27,8 +27,9 @@ from content.models import (
 )
 from content.references import with_references
 from people.visibility import readable
+from tracking import kept
 from tracking.models import OutputRecord
-from tracking.progress import counted_toward, target_progress
+from tracking.progress import counted_toward
 
 # The kinds of work, in the order a year lists them, with the noun their count takes.
 KINDS = {
@@ -110,7 +111,7 @@ def current_progress():
     """Every target's progress today, as 成效 computes it (tracking.progress), shared by
     every portfolio until the next change."""
     today = timezone.localdate()
-    return fragment(f"people-target-progress:{today.isoformat()}", target_progress)
+    return fragment(f"people-target-progress:{today.isoformat()}", kept.target_progress)
 
 
 def build(person, request):

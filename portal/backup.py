@@ -41,6 +41,7 @@ import wagtail
 from wagtail.models import Page, Site
 
 from caching import purge
+from tracking import kept
 
 FORMAT = "hongsibu-portal-backup"
 FORMAT_VERSION = 1
@@ -352,6 +353,8 @@ def restore(path, force=False):
             ContentType.objects.clear_cache()  # it holds the ids of the rolled-back load
             raise BackupError(f"载入失败，已撤销，数据库未改变：{error}") from error
     Site.clear_site_root_paths_cache()
+    # loaddata sends raw signals, which the kept 成效 figures skip: made again from what came back.
+    kept.refresh()
     purge()  # pages cached before the restore (in Redis, they outlive a restart)
     call_command("update_index", verbosity=0, stdout=io.StringIO())
     call_command("rebuild_references_index", verbosity=0, stdout=io.StringIO())

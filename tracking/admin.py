@@ -27,7 +27,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import InspectView
 
 from content.groups import reviewer_school_ids
-from tracking import views
+from tracking import kept, views
 from tracking.models import (
     CadenceRule,
     EvaluationScore,
@@ -37,7 +37,6 @@ from tracking.models import (
     Semester,
     Target,
 )
-from tracking.progress import target_progress
 
 VERIFY_PERMISSION = "tracking.verify_outputrecord"
 
@@ -242,7 +241,7 @@ class TargetAdmin(AtomicModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        _listing.progress = {p.target.pk: p for p in target_progress()}
+        _listing.progress = {p.target.pk: p for p in kept.target_progress()}
         return queryset
 
     # The column's name goes on the function (admin.display), under @staticmethod: the

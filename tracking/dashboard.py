@@ -5,8 +5,8 @@ from django.utils import timezone
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
 
+from tracking import kept
 from tracking.models import Measure, OutputRecord, Semester
-from tracking.progress import cadence_compliance, target_progress
 
 
 def can_track(user):
@@ -36,8 +36,8 @@ class TrackingPanel(Component):
     def get_context_data(self, parent_context):
         today = timezone.localdate()
         semester = Semester.objects.current(today)
-        behind = [p for p in target_progress(today=today) if p.behind]
-        rules = cadence_compliance(semester, today) if semester else []
+        behind = [p for p in kept.target_progress(today) if p.behind]
+        rules = kept.cadence(semester, today) if semester else []
         measures = [m for m in Measure.objects.all() if m.is_past_deadline(today)]
         awaiting = (
             OutputRecord.objects.awaiting_verification()

@@ -148,6 +148,14 @@ def target_progress(targets=None, today=None):
     """[TargetProgress] for every target (or the given queryset), in two queries, counting
     the records verified and dated by today (a past day gives the standing on that day)."""
     today = today or timezone.localdate()
+    return [
+        TargetProgress(target, current, _status(target, current, today))
+        for target, current in _currents(targets, today)
+    ]
+
+
+def _currents(targets, today):
+    """[(target, its figure on the day)]: the formula of target_progress."""
     verified = OutputRecord.objects.filter(status=OutputStatus.VERIFIED, date__lte=today)
     latest_value = (
         verified.filter(target=OuterRef("pk"), measured_value__isnull=False)
@@ -159,21 +167,94 @@ def target_progress(targets=None, today=None):
         .select_related("school", "level", "measure")
         .annotate(latest_value=Subquery(latest_value))
     )
-    rows = list(
-        verified.order_by()
-        .values(
-            "category", "level_id", "level__sort_order", "school_id", "workshop__kind", "target_id"
-        )
-        .annotate(total=Sum("quantity"))
-    )
+    rows = list(verified.order_by().values(*ROW_FIELDS).annotate(total=Sum("quantity")))
     result = []
     for target in targets:
         if target.kind == TargetKind.PERCENTAGE:
             current = target.latest_value or Decimal(0)
         else:
             current = Decimal(sum(row["total"] for row in rows if _matches(target, row)))
-        result.append(TargetProgress(target, current, _status(target, current, today)))
+        result.append((target, current))
     return result
+
+
+ROW_FIELDS = (
+    "category",
+    "level_id",
+    "level__sort_order",
+    "school_id",
+    "workshop__kind",
+    "target_id",
+)
+
+
+def target_figures(targets=None, today=None):
+    """[(target, figure today, upcoming)] for tracking.kept: the figure as target_progress
+    has it, and [(day, amount)] of the verified records dated after today, by day, which
+    `figure_on` adds (counts) or takes as the latest value (percentages) once their day
+    comes. Three queries."""
+    today = today or timezone.localdate()
+    later = list(
+        OutputRecord.objects.filter(status=OutputStatus.VERIFIED, date__gt=today)
+        .order_by("date", "pk")
+        .values(*ROW_FIELDS, "date", "quantity", "measured_value")
+    )
+    result = []
+    for target, current in _currents(targets, today):
+        if target.kind == TargetKind.PERCENTAGE:
+            upcoming = [
+                (row["date"], row["measured_value"])
+                for row in later
+                if row["target_id"] == target.pk and row["measured_value"] is not None
+            ]
+        else:
+            by_day = Counter()
+            for row in later:
+                if _matches(target, row):
+                    by_day[row["date"]] += row["quantity"]
+            upcoming = sorted(by_day.items())
+        result.append((target, current, upcoming))
+    return result
+
+
+def figure_on(target, current, upcoming, today):
+    """The figure on `today` of a target whose figure was `current` with `upcoming` to come
+    (target_figures): the same as target_progress computes on that day."""
+    for day, amount in upcoming:
+        if day > today:
+            break
+        current = Decimal(amount) if target.kind == TargetKind.PERCENTAGE else current + amount
+    return current
+
+
+def progress_of(target, current, today):
+    return TargetProgress(target, current, _status(target, current, today))
+
+
+# The charts' figures ------------------------------------------------------------------
+
+
+def activity_days(until):
+    """(day, n) of the live public activities started by `until` (a moment)."""
+    return (
+        ActivityPage.objects.live()
+        .public()
+        .filter(start__lte=until)
+        .annotate(day=LocalDate("start"))
+        .order_by()
+        .values_list("day")
+        .annotate(n=Count("pk"))
+    )
+
+
+def output_days():
+    """(day, n) of the verified output records, whatever their quantity."""
+    return (
+        OutputRecord.objects.filter(status=OutputStatus.VERIFIED)
+        .order_by()
+        .values_list("date")
+        .annotate(n=Count("pk"))
+    )
 
 
 # Cadence ------------------------------------------------------------------------------
@@ -284,14 +365,18 @@ _UNIT_KEY = {
 }
 
 
-def cadence_compliance(semester, today=None):
+def cadence_compliance(semester, today=None, rules=None):
     """[RuleCompliance] for every cadence rule in the semester; queries do not grow with data.
 
     Activities, forums and outputs are counted by day in the database; Python then adds the
     days up into the rule's periods and units. Only what has happened by today counts.
+    `rules`: a queryset of the rules to compute (tracking.kept computes those a change
+    can alter), every rule by default.
     """
     today = today or timezone.localdate()
-    rules = list(CadenceRule.objects.prefetch_related("subjects"))
+    rules = list(
+        (rules if rules is not None else CadenceRule.objects.all()).prefetch_related("subjects")
+    )
     periods = {rule.pk: _periods(rule, semester, today) for rule in rules}
     # Fetch once, for the widest span any rule looks at (a quarter or a school year can
     # reach outside the semester).

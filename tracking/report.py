@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from content.models import ActivityPage, ActivityType
+from tracking import kept
 from tracking.dates import midnight
 from tracking.models import (
     EvaluationScore,
@@ -19,7 +20,6 @@ from tracking.models import (
     OutputStatus,
     Semester,
 )
-from tracking.progress import cadence_compliance, target_progress
 from usage.counting import flush_quietly
 from usage.figures import usage_figures
 
@@ -42,7 +42,7 @@ def _day(value):
 
 def targets_sheet(today):
     rows = []
-    for item in target_progress(today=today):
+    for item in kept.target_progress(today):
         t = item.target
         rows.append(
             [
@@ -66,7 +66,7 @@ def targets_sheet(today):
 
 def cadence_sheet(semester, today):
     rows = []
-    for compliance in cadence_compliance(semester, today):
+    for compliance in kept.cadence(semester, today):
         rule = compliance.rule
         for b in compliance.buckets:
             state = {"met": "达标", "missed": "未达标", "pending": "进行中"}[b.state]

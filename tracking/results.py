@@ -2,22 +2,27 @@
 
 from collections import defaultdict
 
-from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from caching import fragment
 from content.models import ActivityPage, RecordingPage, ResourcePage, School, WorkshopPage
+from tracking import kept
 from tracking.charts import bar_chart, line_chart
-from tracking.dates import LocalDate
 
 # From the model modules, not the package: the 成效 page (tracking.models.pages) renders with
 # this module, so it is imported while the package is still being loaded.
-from tracking.models.outputs import OutputRecord, OutputStatus
+from tracking.models.outputs import OutputRecord
 from tracking.models.scores import EvaluationScore
 from tracking.models.semesters import Semester
 from tracking.models.targets import Area
-from tracking.progress import Status, cadence_compliance, target_progress
+from tracking.progress import (
+    Status,
+    activity_days,
+    cadence_compliance,
+    output_days,
+    target_progress,
+)
 from usage.counting import flush_quietly
 from usage.figures import usage_figures
 
@@ -54,8 +59,17 @@ def progress_groups(progress):
     ]
 
 
-def headline_counts():
-    """Counts of live, public pages only: a private page is never counted, let alone named."""
+def headline_counts(counts=None):
+    """Counts of live, public pages only: a private page is never counted, let alone named.
+    `counts`: as tracking.kept keeps them ({key: n}); computed here without."""
+    if counts is not None:
+        return [
+            ("工作室", counts["workshops"], "个"),
+            ("教学资源", counts["resources"], "份"),
+            ("课堂实录", counts["recordings"], "节"),
+            ("教研活动", counts["activities"], "场"),
+            ("已核实成果", counts["outputs"], "项"),
+        ]
     return [
         ("工作室", WorkshopPage.objects.live().public().count(), "个"),
         ("教学资源", ResourcePage.objects.live().public().count(), "份"),
@@ -81,26 +95,11 @@ def per_semester(semesters, days):
 
 
 def activity_series(semesters):
-    rows = (
-        ActivityPage.objects.live()
-        .public()
-        .filter(start__lte=timezone.now())
-        .annotate(day=LocalDate("start"))
-        .order_by()
-        .values_list("day")
-        .annotate(n=Count("pk"))
-    )
-    return per_semester(semesters, rows)
+    return per_semester(semesters, activity_days(timezone.now()))
 
 
 def output_series(semesters):
-    rows = (
-        OutputRecord.objects.filter(status=OutputStatus.VERIFIED)
-        .order_by()
-        .values_list("date")
-        .annotate(n=Count("pk"))
-    )
-    return per_semester(semesters, rows)
+    return per_semester(semesters, output_days())
 
 
 def score_table(semesters):
@@ -127,9 +126,41 @@ def score_table(semesters):
     return schools, rows
 
 
+def current_semester(semesters, today):
+    """Semester.objects.current from the semesters begun by today, in start order."""
+    containing = [s for s in semesters if s.contains(today)]
+    return (containing or semesters or [None])[-1]
+
+
 def public_figures(today):
-    """Everything the page shows everyone. Computed once per day and generation: the
-    tracking records, pages and semesters it is made of all purge the page cache."""
+    """Everything the page shows everyone, from the figures tracking.kept keeps up to date
+    (four queries). Made once per day and generation: the tracking records, pages and
+    semesters it is made of all purge the page cache."""
+    semesters = [s for s in Semester.objects.order_by("start") if s.start <= today]
+    semester = current_semester(semesters, today)
+    progress = kept.target_progress(today)
+    figures = kept.page_figures(semester, today)
+    return {
+        "semesters": semesters,
+        "semester": semester,
+        "progress_groups": progress_groups(progress),
+        "target_total": len(progress),
+        "target_met": sum(1 for p in progress if p.met),
+        "target_behind": sum(1 for p in progress if p.behind),
+        "headline_counts": headline_counts(figures["counts"]),
+        "compliance": figures["compliance"],
+        "activity_chart": bar_chart(
+            per_semester(semesters, figures["activity_days"]), "每学期教研活动场次", "场"
+        ),
+        "output_chart": bar_chart(
+            per_semester(semesters, figures["output_days"]), "每学期核实成果数", "项"
+        ),
+    }
+
+
+def fresh_public_figures(today):
+    """public_figures computed from the records and pages, without what is kept: what the
+    tests compare the kept figures with."""
     semesters = [s for s in Semester.objects.order_by("start") if s.start <= today]
     semester = Semester.objects.current(today)
     progress = target_progress(today=today)

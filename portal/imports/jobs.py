@@ -18,6 +18,7 @@ from django_tasks import task
 from content.importing import ImportError_, ResourceImporter
 from portal.models import ResourceImport
 from search.bulk import BatchIndexer
+from tracking import kept
 
 logger = logging.getLogger(__name__)
 Status = ResourceImport.Status
@@ -31,6 +32,8 @@ def publish(importer, rows, index_progress=None):
         with transaction.atomic():
             ids = importer.write(rows, on_batch=indexer.add)
             indexer.finish()
+            # Written in bulk, without signals: the resource count on 成效, counted once.
+            kept.changed("counts:resources")
     except BaseException:
         importer.discard_files()
         raise

@@ -1,4 +1,5 @@
 from tracking.models.cadence import CadenceRule, Period, Scope, Source
+from tracking.models.kept import KeptFigures, TargetFigure
 from tracking.models.measures import (
     Measure,
     MeasureFunding,
@@ -18,6 +19,7 @@ __all__ = [
     "CadenceRule",
     "Comparison",
     "EvaluationScore",
+    "KeptFigures",
     "Measure",
     "MeasureFunding",
     "MeasureGroup",
@@ -33,6 +35,7 @@ __all__ = [
     "Semester",
     "Source",
     "Target",
+    "TargetFigure",
     "TargetKind",
     "Unit",
 ]
