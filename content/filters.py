@@ -1,8 +1,9 @@
 """Faceted listings: filters kept in the URL, with a count beside every value.
 
 Each facet's counts are taken with every *other* active filter applied, so a teacher sees
-how many results each choice would give from where they are. One grouped query per facet,
-whatever the number of items.
+how many results each choice would give from where they are. The facets nobody filters on
+share those filters, so they are counted together in one grouped query; each facet that is
+filtered on takes one of its own; unfiltered, the kept counts (content.facet_counts) answer.
 """
 
 import datetime
@@ -50,6 +51,10 @@ class Facet:
 
     def key(self, value):
         return None if value is None else str(value)
+
+    def grouped(self):
+        """What the combined count groups by (FacetedListing.found_together)."""
+        return F(self.column)
 
     def found(self, queryset):
         rows = (
@@ -105,9 +110,14 @@ class YearFacet(Facet):
             return queryset.none()
         return queryset.filter(**{f"{self.field}__year": year})
 
+    def grouped(self):
+        return ExtractYear(self.field)
+
     def key(self, value):
         if value is None:
             return None
+        if isinstance(value, int):  # already the year (found_together's ExtractYear)
+            return str(value) if value else None
         # A date and time counts in the year it is here, as the database's extraction does.
         if isinstance(value, datetime.datetime):
             value = timezone.localtime(value)
@@ -200,12 +210,43 @@ class FacetedListing:
     def _digest(params):
         return hashlib.sha1(urlencode(sorted(params)).encode()).hexdigest()
 
+    def found_together(self):
+        """{param: {key: n}} of every facet not filtered on, all under the active filters, in
+        one query grouped by all their columns (a few hundred combinations at most once
+        filtered), instead of one grouped query each over the same rows."""
+        facets = [f for f in self.facets if f.param not in self.active]
+        names = {f"facet_{i}": facet for i, facet in enumerate(facets)}
+        rows = (
+            self._filtered()
+            .order_by()
+            .annotate(**{name: facet.grouped() for name, facet in names.items()})
+            .values(*names)
+            .annotate(facet_count=Count("pk"))
+        )
+        found = {facet.param: {} for facet in facets}
+        for row in rows:
+            for name, facet in names.items():
+                key = facet.key(row[name])
+                if key is not None:
+                    counts = found[facet.param]
+                    counts[key] = counts.get(key, 0) + row["facet_count"]
+        return found
+
+    @cached_property
+    def _together(self):
+        if self.cache_key is None:
+            return self.found_together()
+        key = f"facets:{self.cache_key}:*:{self._digest(self.active.items())}"
+        return fragment(key, self.found_together, scopes=self.scopes)
+
     def values_for(self, facet):
         """(value, label, count) of a facet, counted under the other active filters."""
         others = [(k, v) for k, v in self.active.items() if k != facet.param]
         if not others and self.maintained is not None:
             found = self.maintained.get(facet.param, {})
             return facet.labelled(self.queryset.model, found)
+        if facet.param not in self.active:
+            return facet.labelled(self.queryset.model, self._together[facet.param])
         if self.cache_key is None:
             return facet.counts(self._filtered(skip=facet.param))
         key = f"facets:{self.cache_key}:{facet.param}:{self._digest(others)}"
