@@ -2,6 +2,7 @@
 a change made in another on its next request, and Redis going away costs speed, not pages
 or sessions."""
 
+import json
 import os
 import shutil
 import signal
@@ -28,7 +29,6 @@ import redis
 
 import caching
 from caching import failfast
-from portal.setup.demo import DemoLoader
 from tests.session_demo import load_demo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,22 +83,29 @@ class Deployment:
         )
         self.port = free_port()
         self.server = None
-
-    def manage(self, *args):
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        return result.stdout
+        self.shell_process = None
 
     def shell(self, code):
-        """`code` run in another process (`manage.py shell -c`), the change committed."""
-        return self.manage("shell", "-c", code)
+        """`code` run in another process, as `manage.py shell -c` runs it, the change
+        committed. One process serves every call (tests/shell_process.py): booting Django
+        and Wagtail for each cost more than the rest of the test; what it proves is that a
+        process other than the server made the change, with caches of its own."""
+        if self.shell_process is None:
+            self.shell_process = subprocess.Popen(
+                [sys.executable, "-m", "tests.shell_process"],
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        self.shell_process.stdin.write(json.dumps(code) + "\n")
+        self.shell_process.stdin.flush()
+        line = self.shell_process.stdout.readline()
+        assert line, "the shell process ended"
+        answer = json.loads(line)
+        assert answer["ok"], answer["out"]
+        return answer["out"]
 
     def start(self):
         self.server = subprocess.Popen(
@@ -117,9 +124,18 @@ class Deployment:
         raise AssertionError("the server did not start")
 
     def stop(self):
-        if self.server is not None:
-            self.server.send_signal(signal.SIGTERM)
-            self.server.wait(timeout=30)
+        try:
+            if self.shell_process is not None:
+                self.shell_process.stdin.close()  # its loop ends, and the process with it
+                try:
+                    self.shell_process.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    self.shell_process.kill()
+                    self.shell_process.wait()
+        finally:
+            if self.server is not None:
+                self.server.send_signal(signal.SIGTERM)
+                self.server.wait(timeout=30)
 
     def get(self, path):
         """(status, X-Page-Cache, body) of an anonymous visitor's request, no redirect
@@ -280,7 +296,7 @@ class RedisGoesAwayTests(TestCase):
 
     @classmethod
     def setUpTestData(cls):
-        DemoLoader(library=False).run()
+        load_demo(library=False)
         get_user_model().objects.create_superuser("editor-r", password=cls.PASSWORD)
 
     def setUp(self):
