@@ -170,7 +170,9 @@ class RankedSearchResults(BaseSearchResults):
             looser = compiler.looser_tree() if tree is not None else None
             if looser is not None:
                 hits_sql, hits_params = compiler.all_hits_sql(tree, pinyin)
-                sql, params = self._joined(hits_sql, hits_params)
+                # Run as the count is: on PostgreSQL, joined as it was written, a LIMIT
+                # made the planner test the words on the entry of each page of a type.
+                sql, params = self._joined(hits_sql, hits_params, self.COUNT_MATERIALIZED)
                 if not self._fetch(f"{sql} LIMIT 1", params):
                     compiler._searched_tree = looser
         return compiler._searched_tree
