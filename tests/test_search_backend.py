@@ -116,6 +116,34 @@ class ProbeQueriesTests(TestCase):
 
 
 @pytest.mark.both_databases
+class WordsRunTogetherTests(TestCase):
+    """A query typed without spaces (高一数学教案) names a grade, a subject and a type that a
+    resource holds as separate values: never side by side as the phrase jieba reads."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo(library=False)
+        cls.apart = make_resource("桂花糕的做法", subject="shuxue", rtype="jiaoan")
+
+    def found(self, query):
+        api = self.client.get("/api/v2/pages/", {"search": query, "limit": 20}).json()
+        page = self.client.get("/search/", {"q": query})
+        titles = [r["page"].title for r in page.context["results"]]
+        return [i["title"] for i in api["items"]], titles
+
+    def test_found_by_its_words_apart_when_no_page_has_them_together(self):
+        api, page = self.found("桂花糕数学教案")
+        self.assertEqual(api, ["桂花糕的做法"])
+        self.assertEqual(page, ["桂花糕的做法"])
+
+    def test_pages_with_the_words_together_are_all_that_is_found_then(self):
+        make_resource("桂花糕：数学教案设计", subject="yuwen", rtype="kejian")
+        api, page = self.found("桂花糕数学教案")
+        self.assertEqual(api, ["桂花糕：数学教案设计"])
+        self.assertEqual(page, ["桂花糕：数学教案设计"])
+
+
+@pytest.mark.both_databases
 class PrivacyTests(TestCase):
     """What only teachers may read, and drafts, are never found by anyone else."""
 

@@ -130,7 +130,9 @@ class SearchPlanTests(TestCase):
             if connection.vendor == "sqlite":
                 cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
                 return sqlite_nested_full_text(cursor.fetchall())
-            cursor.execute("SET LOCAL random_page_cost = 1.1")  # as the backend does
+            # As the backend does.
+            cursor.execute("SET LOCAL random_page_cost = 1.1")
+            cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
             plan = cursor.fetchone()[0]
             plan = json.loads(plan) if isinstance(plan, str) else plan

@@ -103,3 +103,27 @@ def query_text(query):
     if isinstance(query, (PlainText, Fuzzy, Phrase)):
         return query.query_string
     return None
+
+
+def loosen(node):
+    """The tree with each phrase of pieces (a query word the index does not have, looked for
+    as the smaller words it is made of, side by side) asked for as those words anywhere:
+    高一数学教案 finds 高一 数学 教案 where school, subject and type are separate values
+    and 数学 is never next to 教案. None when the tree has no such phrase."""
+    if isinstance(node, Term):
+        if node.pieces and not node.prefix and len(node.pieces) > 1:
+            return All(tuple(Term(piece) for piece in node.pieces))
+        return None
+    if isinstance(node, (All, Any)):
+        parts = [loosen(part) for part in node.parts]
+        if all(part is None for part in parts):
+            return None
+        return type(node)(
+            tuple(
+                new if new is not None else old for new, old in zip(parts, node.parts, strict=True)
+            )
+        )
+    if isinstance(node, Without):
+        keep = loosen(node.keep)
+        return Without(keep, node.drop) if keep is not None else None
+    return None
