@@ -221,7 +221,10 @@ class LibraryTests(TestCase):
 
 @pytest.mark.both_databases
 class ListingQueryCountTests(TestCase):
-    """Listing and detail pages cost the same number of queries for 5 items or 50."""
+    """Listing and detail pages cost the same number of queries for 2 items as for several
+    times as many: a query per item (card, attachment) shows as a difference. Every item is
+    published through Wagtail, which is what costs the time, so the lists grow only as far
+    as that proof needs."""
 
     @classmethod
     def setUpTestData(cls):
@@ -239,16 +242,16 @@ class ListingQueryCountTests(TestCase):
             make(f"测试条目 {i}", subject=subject, **kwargs)
 
     def test_resource_list(self):
-        self.grow(make_resource, 5, documents=[make_document()])
+        self.grow(make_resource, 2, documents=[make_document()])
         few = self.count_queries("/resources/", {"grade": "gaoyi"})
-        self.grow(make_resource, 45, documents=[make_document()])
+        self.grow(make_resource, 8, documents=[make_document()])  # 10 listed where 2 were
         many = self.count_queries("/resources/", {"grade": "gaoyi"})
         assert few == many
 
     def test_recording_list(self):
-        self.grow(make_recording, 5)
+        self.grow(make_recording, 2)
         few = self.count_queries("/recordings/", {"subject": "shuxue"})
-        self.grow(make_recording, 45)
+        self.grow(make_recording, 12)  # 5 in 数学 where 1 was, the others in the facets
         many = self.count_queries("/recordings/", {"subject": "shuxue"})
         assert few == many
 
@@ -259,18 +262,18 @@ class ListingQueryCountTests(TestCase):
                 assert self.client.get("/resources/", params).status_code == 200
             return len(queries)
 
-        self.grow(make_resource, 3)
+        self.grow(make_resource, 2)
         # The list's first view of the month makes its usage row (an INSERT where later
         # views UPDATE): not what this measures.
         self.client.get("/resources/", {"grade": "gaoyi"})
         few = cold({"grade": "gaoyi"})
-        self.grow(make_resource, 15)
+        self.grow(make_resource, 6)  # 8 cards to render where 2 were
         assert cold({"grade": "gaoyi"}) == few
 
     def test_resource_page_with_more_attachments(self):
         page = make_resource("附件很多的资源", documents=[make_document() for _ in range(2)])
         few = self.count_queries(page.url)
-        for _ in range(8):
+        for _ in range(4):  # 6 attachments where 2 were
             page.documents.create(document=make_document())
         page.save_revision().publish()
         many = self.count_queries(page.url)

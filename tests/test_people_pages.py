@@ -57,16 +57,18 @@ def test_every_person_named_on_a_demo_page_links_to_a_page_listing_their_public_
         assert response.status_code == 200, page.url
         linked.update(PERSON_LINK.findall(html(response)))
     assert linked
+    person_pages = {}  # each linked page is read once, then checked for the work it lists
     for url in sorted(linked):
         response = client.get(url)
         assert response.status_code == 200, url
+        person_pages[url] = html(response)
     named = {p.get_absolute_url(): p for p in Person.objects.filter(live=True)}
     for url, person in named.items():
         work = public_work(person)
         if not work:
             continue
         assert url in linked, f"{person.name} has public work but no page links to {url}"
-        page = html(client.get(url))
+        page = person_pages[url]
         missing = [title for title in work if title not in page]
         assert not missing, f"{url} does not list {missing}"
     # Leads, members, mentors and apprentices are linked from their workshop pages too.

@@ -228,7 +228,11 @@ class CollectionPageTests(TestCase):
 
 @pytest.mark.both_databases
 class ListingQueryCountTests(TestCase):
-    """News and activity lists cost the same number of queries for 5 items or 50."""
+    """News, activity, forum and workshop lists cost the same number of queries for 2 items
+    as for more than a page of them (the news list shows 10 a page, activities 20; the forum
+    and workshop indexes show all): a query per item, or per page of items, shows as a
+    difference. Each item goes through Wagtail's publishing, which is what costs the time,
+    so the lists grow only as far as that proof needs."""
 
     @classmethod
     def setUpTestData(cls):
@@ -248,32 +252,34 @@ class ListingQueryCountTests(TestCase):
                 NewsPage(title=f"新闻 {i}", category="aid_news", introduction="导语", body=[]),
             )
 
-    def add_activities(self, n):
+    def add_activities(self, n, first=0):
         index = ActivityIndexPage.objects.get()
         start = timezone.now() - datetime.timedelta(days=30)
-        for i in range(n):
+        # Five days apart: the longer list reaches past today and over several months, so
+        # upcoming and past activities and the month facet all grow with it.
+        for i in range(first, first + n):
             publish(
                 index,
                 ActivityPage(
                     title=f"活动 {i}",
                     activity_type="lesson_study",
-                    start=start + datetime.timedelta(days=i),
-                    end=start + datetime.timedelta(days=i, hours=2),
+                    start=start + datetime.timedelta(days=5 * i),
+                    end=start + datetime.timedelta(days=5 * i, hours=2),
                     school=School.objects.get(slug="luoshan"),
                     summary="简介",
                 ),
             )
 
     def test_news_list(self):
-        self.add_news(5)
+        self.add_news(2)
         few = self.count("/news/", {"category": "aid_news"})
-        self.add_news(45)
+        self.add_news(9)  # 11: a full page and a second one
         assert self.count("/news/", {"category": "aid_news"}) == few
 
     def test_activity_list(self):
-        self.add_activities(5)
+        self.add_activities(2)
         few = self.count("/activities/", {})
-        self.add_activities(45)
+        self.add_activities(19, first=2)  # 21: a full page and a second one
         assert self.count("/activities/", {}) == few
 
     def test_forum_and_workshop_indexes(self):
@@ -303,7 +309,7 @@ class ListingQueryCountTests(TestCase):
                     ),
                 )
 
-        grow(5, 0)
+        grow(2, 0)
         few = (self.count("/forum/", {}), self.count("/workshops/", {}))
-        grow(45, 5)
+        grow(5, 2)
         assert (self.count("/forum/", {}), self.count("/workshops/", {})) == few
