@@ -139,13 +139,6 @@ def test_every_public_page_renders_within_the_query_budget(portal_urls, db, clie
     assert not over, "over the query budget: " + "; ".join(over)
 
 
-# Cold pages still over the budget, with their counts: the shared part of each is two or
-# three queries (caching.snapshot); the excess is the lists' facet counts (one per facet),
-# 成效's progress figures and a person's portfolio, each its own work. A count here may
-# only go down.
-COLD_PENDING = {}
-
-
 @override_settings(PAGE_CACHE_ENABLED=False)
 def test_every_public_page_renders_cold_within_the_query_budget(portal_urls, db, client):
     counts = {}
@@ -158,9 +151,5 @@ def test_every_public_page_renders_cold_within_the_query_budget(portal_urls, db,
         assert response.status_code == 200, f"{name} ({url})"
         counts[name] = len([q for q in queries.captured_queries if not is_control(q["sql"])])
     print("\n".join(f"{n:>4}  {name}" for name, n in counts.items()))
-    over = [
-        f"{name}: {n} queries (budget {COLD_PENDING.get(name, BUDGET)})"
-        for name, n in counts.items()
-        if n > COLD_PENDING.get(name, BUDGET)
-    ]
+    over = [f"{name}: {n} queries (budget {BUDGET})" for name, n in counts.items() if n > BUDGET]
     assert not over, "cold, over the query budget: " + "; ".join(over)
