@@ -149,13 +149,15 @@ def _apply(key, changes):
         )
 
 
-def _is_counted(key):
+def _is_counted(key, lock=True):
     """Whether the listing is counted, its total row locked until the transaction ends: two
     changes to one page at once (in autocommit a page's post_save comes after its row is
     committed) would otherwise both read what the page added before and apply the same
     difference twice. SQLite's immediate transactions already put writers in a line."""
     counts, _counted = _models()
-    total = counts.objects.select_for_update().filter(listing=key, facet=TOTAL, value=TOTAL)
+    total = counts.objects.filter(listing=key, facet=TOTAL, value=TOTAL)
+    if lock:
+        total = total.select_for_update()
     return bool(list(total.values_list("pk", flat=True)))
 
 
@@ -331,6 +333,6 @@ def count_new_listings(sender, app_config=None, using=None, **kwargs):
     """A listing never counted (a new database, a listing added) is counted once migrated."""
     if app_config is None or app_config.label != "content":
         return
-    keys = [key for key in listings() if not _is_counted(key)]
+    keys = [key for key in listings() if not _is_counted(key, lock=False)]
     if keys:
         recount(keys)
