@@ -132,14 +132,7 @@ def current_semester(semesters, today):
     return (containing or semesters or [None])[-1]
 
 
-def public_figures(today):
-    """Everything the page shows everyone, from the figures tracking.kept keeps up to date
-    (four queries). Made once per day and generation: the tracking records, pages and
-    semesters it is made of all purge the page cache."""
-    semesters = [s for s in Semester.objects.order_by("start") if s.start <= today]
-    semester = current_semester(semesters, today)
-    progress = kept.target_progress(today)
-    figures = kept.page_figures(semester, today)
+def _figures(semesters, semester, progress, counts, compliance, activity, outputs):
     return {
         "semesters": semesters,
         "semester": semester,
@@ -147,15 +140,29 @@ def public_figures(today):
         "target_total": len(progress),
         "target_met": sum(1 for p in progress if p.met),
         "target_behind": sum(1 for p in progress if p.behind),
-        "headline_counts": headline_counts(figures["counts"]),
-        "compliance": figures["compliance"],
-        "activity_chart": bar_chart(
-            per_semester(semesters, figures["activity_days"]), "每学期教研活动场次", "场"
-        ),
-        "output_chart": bar_chart(
-            per_semester(semesters, figures["output_days"]), "每学期核实成果数", "项"
-        ),
+        "headline_counts": counts,
+        "compliance": compliance,
+        "activity_chart": bar_chart(activity, "每学期教研活动场次", "场"),
+        "output_chart": bar_chart(outputs, "每学期核实成果数", "项"),
     }
+
+
+def public_figures(today):
+    """Everything the page shows everyone, from the figures tracking.kept keeps up to date
+    (four queries). Made once per day and generation: the tracking records, pages and
+    semesters it is made of all purge the page cache."""
+    semesters = [s for s in Semester.objects.order_by("start") if s.start <= today]
+    semester = current_semester(semesters, today)
+    figures = kept.page_figures(semester, today)
+    return _figures(
+        semesters,
+        semester,
+        kept.target_progress(today),
+        headline_counts(figures["counts"]),
+        figures["compliance"],
+        per_semester(semesters, figures["activity_days"]),
+        per_semester(semesters, figures["output_days"]),
+    )
 
 
 def fresh_public_figures(today):
@@ -163,19 +170,15 @@ def fresh_public_figures(today):
     tests compare the kept figures with."""
     semesters = [s for s in Semester.objects.order_by("start") if s.start <= today]
     semester = Semester.objects.current(today)
-    progress = target_progress(today=today)
-    return {
-        "semesters": semesters,
-        "semester": semester,
-        "progress_groups": progress_groups(progress),
-        "target_total": len(progress),
-        "target_met": sum(1 for p in progress if p.met),
-        "target_behind": sum(1 for p in progress if p.behind),
-        "headline_counts": headline_counts(),
-        "compliance": cadence_compliance(semester, today) if semester else [],
-        "activity_chart": bar_chart(activity_series(semesters), "每学期教研活动场次", "场"),
-        "output_chart": bar_chart(output_series(semesters), "每学期核实成果数", "项"),
-    }
+    return _figures(
+        semesters,
+        semester,
+        target_progress(today=today),
+        headline_counts(),
+        cadence_compliance(semester, today) if semester else [],
+        activity_series(semesters),
+        output_series(semesters),
+    )
 
 
 def results_context(request):
