@@ -193,49 +193,51 @@ def refresh(parts=None, today=None):
             _refresh_cadence(rules, today)
 
 
-def _target_filter(parts):
-    """Q of the targets the parts name, None for none: "targets", "targets:<pk>",
-    "targets:category:<c>" (those counting a category), "targets:workshop_kind"."""
-    if "targets" in parts:
+def _filter(parts, name, condition):
+    """Q of what the parts name under `name`: the bare name for everything, each
+    "<name>:<kind>[:<value>]" as condition(kind, value) makes it, OR-ed; None for none."""
+    if name in parts:
         return Q()
     query = None
     for part in parts:
-        if not part.startswith("targets:"):
-            continue
-        kind, _, value = part.removeprefix("targets:").partition(":")
-        if kind == "category":
-            q = Q(category=value)
-        elif kind == "workshop_kind":
-            q = ~Q(workshop_kind="")
-        else:
-            q = Q(pk=int(kind))
-        query = q if query is None else query | q
+        if part.startswith(f"{name}:"):
+            kind, _, value = part.removeprefix(f"{name}:").partition(":")
+            q = condition(kind, value)
+            query = q if query is None else query | q
     return query
+
+
+def _target_condition(kind, value):
+    if kind == "category":
+        return Q(category=value)
+    if kind == "workshop_kind":
+        return ~Q(workshop_kind="")
+    return Q(pk=int(kind))
+
+
+def _target_filter(parts):
+    """The targets the parts name: "targets", "targets:<pk>", "targets:category:<c>" (those
+    counting a category), "targets:workshop_kind"."""
+    return _filter(parts, "targets", _target_condition)
+
+
+def _rule_condition(kind, value):
+    if kind == "source":
+        return Q(source=value)
+    if kind == "scope":
+        return Q(scope=value)
+    if kind == "outputs":
+        return Q(source=Source.OUTPUTS, output_category=value)
+    if kind == "observations":
+        return Q(include_observations=True)
+    return Q(pk=int(kind))
 
 
 def _rule_filter(parts):
-    """Q of the cadence rules the parts name, None for none: "cadence",
-    "cadence:source:<s>", "cadence:scope:<s>", "cadence:outputs:<category>",
-    "cadence:observations", "cadence:<pk>"."""
-    if "cadence" in parts:
-        return Q()
-    query = None
-    for part in parts:
-        if not part.startswith("cadence:"):
-            continue
-        kind, _, value = part.removeprefix("cadence:").partition(":")
-        if kind == "source":
-            q = Q(source=value)
-        elif kind == "scope":
-            q = Q(scope=value)
-        elif kind == "outputs":
-            q = Q(source=Source.OUTPUTS, output_category=value)
-        elif kind == "observations":
-            q = Q(include_observations=True)
-        else:
-            q = Q(pk=int(kind))
-        query = q if query is None else query | q
-    return query
+    """The cadence rules the parts name: "cadence", "cadence:source:<s>",
+    "cadence:scope:<s>", "cadence:outputs:<category>", "cadence:observations",
+    "cadence:<pk>"."""
+    return _filter(parts, "cadence", _rule_condition)
 
 
 def _refresh_targets(query, today, lock=True):
