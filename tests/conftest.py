@@ -5,6 +5,7 @@ from django.db import connection, connections
 from django.test import TransactionTestCase
 
 import pytest
+from pytest_django.fixtures import validate_django_db
 
 import caching
 from tests import session_demo, template_db
@@ -59,8 +60,7 @@ def _databases(item):
     if cls is not None and issubclass(cls, TransactionTestCase):
         databases, serialized = getattr(cls, "databases", None), cls.serialized_rollback
     elif marker := item.get_closest_marker("django_db"):
-        databases = marker.kwargs.get("databases")
-        serialized = marker.kwargs.get("serialized_rollback", False)
+        _transaction, _reset_sequences, databases, serialized, _apps = validate_django_db(marker)
     elif {"db", "transactional_db", "live_server", "django_db_setup"} & set(item.fixturenames):
         databases = None
         serialized = "django_db_serialized_rollback" in item.fixturenames
