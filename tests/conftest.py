@@ -1,18 +1,76 @@
 import shutil
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, connections
+from django.test import TransactionTestCase
 
 import pytest
+from pytest_django.fixtures import validate_django_db
 
 import caching
-from tests import session_demo
+from tests import session_demo, template_db
 from tests.session_demo import load_demo
 
 
 def pytest_report_header(config):
     where = connection.settings_dict.get("HOST") or "local file"
     return f"database: {connection.vendor} ({connection.settings_dict['ENGINE']}, {where})"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's, except that the run migrates once per database and each xdist
+    worker copies the result (tests/template_db.py)."""
+    aliases, serialized = set(), set()
+    for item in request.session.items:
+        databases, serialized_rollback = _databases(item)
+        aliases.update(databases)
+        if serialized_rollback:
+            serialized.update(databases)
+    if not django_db_use_migrations:  # --nomigrations, as Django's TEST["MIGRATE"] = False
+        for alias in connections:
+            connections[alias].settings_dict["TEST"]["MIGRATE"] = False
+    verbosity = request.config.option.verbose
+    with django_db_blocker.unblock():
+        old_config = template_db.setup(
+            sorted(aliases),
+            sorted(serialized),
+            verbosity=verbosity,
+            keepdb=django_db_keepdb,
+            createdb=django_db_createdb,
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            template_db.teardown(old_config, verbosity=verbosity)
+
+
+def _databases(item):
+    """The aliases a test uses and whether it asks for a serialized rollback, as
+    pytest-django reads them from its marker and fixtures."""
+    cls = getattr(item, "cls", None)
+    if cls is not None and issubclass(cls, TransactionTestCase):
+        databases, serialized = getattr(cls, "databases", None), cls.serialized_rollback
+    elif marker := item.get_closest_marker("django_db"):
+        _transaction, _reset_sequences, databases, serialized, _apps = validate_django_db(marker)
+    elif {"db", "transactional_db", "live_server", "django_db_setup"} & set(item.fixturenames):
+        databases = None
+        serialized = "django_db_serialized_rollback" in item.fixturenames
+    else:
+        return (), False
+    if databases is None:
+        return ("default",), serialized
+    if databases == "__all__":
+        return tuple(connections), serialized
+    return tuple(databases), serialized
 
 
 @pytest.fixture(autouse=True)
@@ -36,6 +94,8 @@ def pytest_sessionfinish(session, exitstatus):
     from django.conf import settings
 
     session_demo.cleanup()
+    if not hasattr(session.config, "workerinput"):  # the process that started the run
+        template_db.drop_template(keepdb=session.config.getvalue("reuse_db"))
 
     media = Path(settings.MEDIA_ROOT)
     if media.name.startswith("portal-test-media-"):
