@@ -1,10 +1,11 @@
 """Chinese search on PostgreSQL, on modelsearch's own index table.
 
 Texts are cut into words in Python and stored with the 'simple' configuration, which keeps
-each word as it is. A query is spelled as a boolean condition of `column @@ tsquery` tests,
-one per word, so that each test can use the GIN index of its column and a word may be in the
-title while the next is in the body; modelsearch's `(title || body) @@ query` had to build
-and scan the concatenation of every row.
+each word as it is. The words anywhere in an entry are one `title_body @@ tsquery` test of a
+generated column that holds title and body together (migration search 0001), with its own GIN
+index: modelsearch's `(title || body) @@ query` had to build and scan the concatenation of
+every row, and a test per word and column left the planner an OR of bitmaps whose candidates
+it tested again row by row. Tests of the title alone (the tiers) use the title's own index.
 """
 
 from django.db import connections, transaction
