@@ -205,6 +205,17 @@ class IndexUpdateTests(TestCase):
         page.delete()
         self.assertEqual(Page.objects.search("梧桐叶").count(), 0)
 
+    def test_edited_text_reaches_the_index(self):
+        # Words of the text alone (not the title), found through the title and body together
+        # (PostgreSQL's generated column, kept by the database on every write).
+        page = make_resource("树叶标本制作", summary="植物标本的采集与压制")
+        self.assertEqual(Page.objects.live().search("采集 压制").count(), 1)
+        page.summary = "叶脉书签的漂洗与晾干"
+        page.save_revision().publish()
+        self.assertEqual(Page.objects.live().search("采集 压制").count(), 0)
+        self.assertEqual(Page.objects.live().search("漂洗 晾干").count(), 1)
+        self.assertEqual(Page.objects.live().search("树叶 漂洗").count(), 1)
+
     def test_pages_of_one_type_only(self):
         make_resource("向日葵观察记录")
         self.assertEqual(ResourcePage.objects.search("向日葵").count(), 1)

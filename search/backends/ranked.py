@@ -212,13 +212,15 @@ class RankedSearchResults(BaseSearchResults):
             # with statistics, had SQLite first read every page into a Bloom filter to join
             # a hundred (20-40 ms a statement at 10,000 pages, against 1 ms).
             hits = f"(SELECT * FROM hits LIMIT {int(most)}) hits"
-        sql = (
-            f"SELECT q._search_pk, hits.score "
-            f"FROM {hits} {self.JOIN} ({inner_sql}) q ON {self._join()}{tail}"
-        )
+        sql = f"SELECT q._search_pk, hits.score FROM {self._from(hits, inner_sql)}{tail}"
         if head:
             sql = f"{head} UNION ALL SELECT * FROM ({sql}) joined"
         return with_ + sql, (*hits_params, *inner_params)
+
+    def _from(self, hits, inner_sql):
+        """The FROM clause that joins the matches `hits` to the searched queryset's keys
+        (`inner_sql`), as `q`: each match looked up in the queryset, not the reverse."""
+        return f"{hits} {self.JOIN} ({inner_sql}) q ON {self._join()}"
 
     def _matched_sql(self, materialized=False):
         kind, tree, pinyin = self._plan()
