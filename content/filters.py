@@ -52,6 +52,12 @@ class Facet:
     def key(self, value):
         return None if value is None else str(value)
 
+    def kept_value(self, model, value):
+        """The key the kept counts (content.facet_counts) give the pages this URL value
+        filters to; None when no single key does (it names nothing)."""
+        ids = [item.pk for item in self.items(model) if item.slug == value]
+        return str(ids[0]) if len(ids) == 1 else None
+
     def grouped(self):
         """What the combined count groups by (FacetedListing.found_together)."""
         return F(self.column)
@@ -88,6 +94,9 @@ class ChoiceFacet(Facet):
             return queryset.none()
         return queryset.filter(**{self.field: value})
 
+    def kept_value(self, model, value):
+        return value if value in dict(model._meta.get_field(self.field).choices) else None
+
     def found(self, queryset):
         rows = queryset.order_by().values(value=F(self.field)).annotate(count=Count("pk"))
         return {row["value"]: row["count"] for row in rows if row["value"] is not None}
@@ -109,6 +118,10 @@ class YearFacet(Facet):
         if year is None:
             return queryset.none()
         return queryset.filter(**{f"{self.field}__year": year})
+
+    def kept_value(self, model, value):
+        year = url_params.year(value)
+        return None if year is None else str(year)
 
     def grouped(self):
         return ExtractYear(self.field)
@@ -167,6 +180,40 @@ class FacetedListing:
             or None
         )
 
+    def _kept_under(self, param):
+        """{facet: {key: n}} and the total under "" of the pages with the active value of
+        facet `param`, as kept (content.facet_counts.under); None when not kept."""
+        if self.maintained is None:
+            return None
+        facet = next(f for f in self.facets if f.param == param)
+        value = facet.kept_value(self.queryset.model, self.active[param])
+        if value is None:
+            return None
+        name = facet_counts.under(self.counted, param, value)
+        # Nothing kept under a value of a counted listing: no page has it.
+        return fragment(
+            f"facet-counts:{name}",
+            lambda: facet_counts.maintained(name) or {},
+            scopes=self.scopes,
+        )
+
+    def _kept_count(self):
+        """The number of results as kept, with up to two filters; None when not kept."""
+        total = facet_counts.TOTAL
+        if not self.active:
+            return None if self.maintained is None else self.maintained[total][total]
+        if len(self.active) > 2:
+            return None
+        param, *rest = self.active
+        within = self._kept_under(param)
+        if within is None:
+            return None
+        if not rest:
+            return within.get(total, {}).get(total, 0)
+        other = next(f for f in self.facets if f.param == rest[0])
+        value = other.kept_value(self.queryset.model, self.active[rest[0]])
+        return None if value is None else within.get(rest[0], {}).get(value, 0)
+
     def _filtered(self, skip=None):
         queryset = self.queryset
         for facet in self.facets:
@@ -197,8 +244,9 @@ class FacetedListing:
 
     def page(self, number):
         paginator = Paginator(self.results, self.per_page)
-        if not self.active and self.maintained is not None:
-            paginator.count = self.maintained[facet_counts.TOTAL][facet_counts.TOTAL]
+        kept = self._kept_count()
+        if kept is not None:
+            paginator.count = kept
         elif self.cache_key is not None:
             # Counted once per filter combination, like the facets (16 ms at 50,000
             # resources with two filters on PostgreSQL).
@@ -245,6 +293,10 @@ class FacetedListing:
         if not others and self.maintained is not None:
             found = self.maintained.get(facet.param, {})
             return facet.labelled(self.queryset.model, found)
+        # Under one other filter: the counts kept under its value.
+        within = self._kept_under(others[0][0]) if len(others) == 1 else None
+        if within is not None:
+            return facet.labelled(self.queryset.model, within.get(facet.param, {}))
         if facet.param not in self.active:
             return facet.labelled(self.queryset.model, self._together[facet.param])
         if self.cache_key is None:
