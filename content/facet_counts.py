@@ -19,11 +19,12 @@ database or a change made behind the ORM's back (an UPDATE in SQL).
 Until a listing's first recount (which writes its total row) nothing is kept for it and its
 list counts with queries as before; migrate recounts every listing not yet counted.
 
-Each listing also keeps its counts under every single filter (`under`: the pages with one
-facet's value, counted by every other facet, and their total), so a list filtered on one or
-two facets reads its counts instead of counting thousands of rows per filtered-on facet: a
-page adds to its listing and to the listing under each of its values. Those are written
-with the listing's own, so a listing counted has them too.
+Each listing also keeps its counts under every filter and every pair of filters (`under`:
+the pages with one facet's value, or two facets' values, counted by every other facet, and
+their total), so a list filtered on up to three facets reads its counts instead of counting
+thousands of rows per facet: a page adds to its listing and to the listing under each of
+its values and each pair of them (1 + 7 + 21 for a resource). They are written with the
+listing's own, so a listing counted has them too.
 
 Privacy is read from the database, not from the cached list of private sections
 (caching.privacy): the upkeep runs inside the change's own transaction, before the cache's
@@ -60,12 +61,13 @@ def listing_key(label):
 KEY_LENGTH = 60
 
 
-def under(key, param, value):
-    """The key of a listing's counts under one filter: its pages whose facet `param` has
-    the (kept) value `value`."""
-    name = f"{key}|{param}={value}"
+def under(key, *filters):
+    """The key of a listing's counts under one or two filters, each (param, kept value):
+    its pages whose facets have those values."""
+    name = "|".join([key, *(f"{param}={value}" for param, value in sorted(filters))])
     if len(name) > KEY_LENGTH:
-        name = f"{key}|{param}#{hashlib.sha1(value.encode()).hexdigest()}"[:KEY_LENGTH]
+        digest = hashlib.sha1(name.encode()).hexdigest()
+        name = f"{key}|#{digest}"[:KEY_LENGTH]
     return name
 
 
@@ -128,33 +130,40 @@ def _private_paths():
 def maintained(key):
     """{facet: {value: n}} of a listing (the total as {"": {"": n}}), in one query; None
     when the listing has never been counted."""
+    return maintained_many([key])[key]
+
+
+def maintained_many(keys):
+    """{key: maintained(key)} of several listings (a listing and its counts under some
+    filters), in one query."""
     counts, _counted = _models()
-    found = defaultdict(dict)
-    for facet, value, n in counts.objects.filter(listing=key).values_list(
-        "facet", "value", "count"
-    ):
+    found = {key: defaultdict(dict) for key in keys}
+    rows = counts.objects.filter(listing__in=keys).values_list("listing", "facet", "value", "count")
+    for key, facet, value, n in rows:
         if n > 0 or facet == TOTAL:
-            found[facet][value] = n
-    if TOTAL not in found:
-        return None
-    return dict(found)
+            found[key][facet][value] = n
+    return {key: dict(values) if TOTAL in values else None for key, values in found.items()}
 
 
 def _deltas(key, old, new):
     """{(listing, facet, value): change} of a page's entry going from `old` to `new`: in the
-    listing `key`, and in the listing under each of its values (every other facet's)."""
+    listing `key`, and in the listing under each of its values and each pair of them (by
+    every other facet)."""
     changes = Counter()
     for entry, sign in ((old, -1), (new, 1)):
         if entry is None:
             continue
-        changes[(key, TOTAL, TOTAL)] += sign
-        for facet, value in entry.items():
-            changes[(key, facet, value)] += sign
-            within = under(key, facet, value)
-            changes[(within, TOTAL, TOTAL)] += sign
-            for other, other_value in entry.items():
-                if other != facet:
-                    changes[(within, other, other_value)] += sign
+        items = sorted(entry.items())
+        groups = [(key, ())]
+        for i, first in enumerate(items):
+            groups.append((under(key, first), (first[0],)))
+            for second in items[i + 1 :]:
+                groups.append((under(key, first, second), (first[0], second[0])))
+        for name, filtered in groups:
+            changes[(name, TOTAL, TOTAL)] += sign
+            for facet, value in items:
+                if facet not in filtered:
+                    changes[(name, facet, value)] += sign
     return changes
 
 

@@ -1,9 +1,10 @@
 """Faceted listings: filters kept in the URL, with a count beside every value.
 
 Each facet's counts are taken with every *other* active filter applied, so a teacher sees
-how many results each choice would give from where they are. The facets nobody filters on
-share those filters, so they are counted together in one grouped query; each facet that is
-filtered on takes one of its own; unfiltered, the kept counts (content.facet_counts) answer.
+how many results each choice would give from where they are. Unfiltered, or under one or
+two other filters, the kept counts (content.facet_counts) answer, and the total too. Under
+more, the facets nobody filters on share those filters, so they are counted together in one
+grouped query; each facet that is filtered on takes one of its own.
 """
 
 import datetime
@@ -180,39 +181,53 @@ class FacetedListing:
             or None
         )
 
-    def _kept_under(self, param):
-        """{facet: {key: n}} and the total under "" of the pages with the active value of
-        facet `param`, as kept (content.facet_counts.under); None when not kept."""
+    def _under_name(self, params):
+        """The key of the counts kept under the active values of these one or two facets
+        (content.facet_counts.under); None when none is kept."""
+        if not 0 < len(params) <= 2:
+            return None
+        filters = []
+        for param in params:
+            facet = next(f for f in self.facets if f.param == param)
+            value = facet.kept_value(self.queryset.model, self.active[param])
+            if value is None:
+                return None
+            filters.append((param, value))
+        return facet_counts.under(self.counted, *filters)
+
+    @cached_property
+    def _kept_parts(self):
+        """{key: counts} of what is kept under the active filters and under all of them but
+        one (each facet's counts are taken under the others): one query per combination."""
+        if self.maintained is None or not self.active:
+            return {}
+        subsets = [list(self.active), *([p for p in self.active if p != s] for s in self.active)]
+        names = sorted({n for n in map(self._under_name, subsets) if n is not None})
+        if not names:
+            return {}
+        key = f"facet-counts:{self.counted}:{self._digest(self.active.items())}"
+
+        def build():
+            # Nothing kept under values of a counted listing: no page has them.
+            found = facet_counts.maintained_many(names)
+            return {name: counts or {} for name, counts in found.items()}
+
+        return fragment(key, build, scopes=self.scopes)
+
+    def _kept_under(self, params):
+        """{facet: {key: n}} and the total under "" of the pages with the active values of
+        one or two facets (`params`), as kept; None when not kept."""
         if self.maintained is None:
             return None
-        facet = next(f for f in self.facets if f.param == param)
-        value = facet.kept_value(self.queryset.model, self.active[param])
-        if value is None:
-            return None
-        name = facet_counts.under(self.counted, param, value)
-        # Nothing kept under a value of a counted listing: no page has it.
-        return fragment(
-            f"facet-counts:{name}",
-            lambda: facet_counts.maintained(name) or {},
-            scopes=self.scopes,
-        )
+        return self._kept_parts.get(self._under_name(params))
 
     def _kept_count(self):
         """The number of results as kept, with up to two filters; None when not kept."""
         total = facet_counts.TOTAL
         if not self.active:
             return None if self.maintained is None else self.maintained[total][total]
-        if len(self.active) > 2:
-            return None
-        param, *rest = self.active
-        within = self._kept_under(param)
-        if within is None:
-            return None
-        if not rest:
-            return within.get(total, {}).get(total, 0)
-        other = next(f for f in self.facets if f.param == rest[0])
-        value = other.kept_value(self.queryset.model, self.active[rest[0]])
-        return None if value is None else within.get(rest[0], {}).get(value, 0)
+        within = self._kept_under(list(self.active))
+        return None if within is None else within.get(total, {}).get(total, 0)
 
     def _filtered(self, skip=None):
         queryset = self.queryset
@@ -293,8 +308,8 @@ class FacetedListing:
         if not others and self.maintained is not None:
             found = self.maintained.get(facet.param, {})
             return facet.labelled(self.queryset.model, found)
-        # Under one other filter: the counts kept under its value.
-        within = self._kept_under(others[0][0]) if len(others) == 1 else None
+        # Under one or two other filters: the counts kept under their values.
+        within = self._kept_under([param for param, _value in others])
         if within is not None:
             return facet.labelled(self.queryset.model, within.get(facet.param, {}))
         if facet.param not in self.active:
