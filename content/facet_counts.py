@@ -34,12 +34,9 @@ generation is bumped.
 import functools
 import hashlib
 from collections import Counter, defaultdict
-from functools import reduce
-from operator import or_
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -49,7 +46,8 @@ from wagtail.signals import post_page_move
 # The facet and value of a listing's total row.
 TOTAL = ""
 BATCH = 1000
-UPDATE_BATCH = 200
+# Rows of one upsert: four parameters each, under SQLite's limit of parameters.
+UPSERT_BATCH = 200
 
 
 def listing_key(label):
@@ -168,24 +166,24 @@ def _deltas(key, old, new):
 
 
 def _apply(changes):
+    """Adds each change to its row (made when missing), in one upsert per few hundred rows:
+    a page changes some 60 rows, a bulk write of a thousand pages some 20,000 (as one
+    UPDATE per distinct change, built with the ORM, that took 2.6 s of CPU)."""
     counts, _counted = _models()
-    changes = {k: n for k, n in changes.items() if n}
-    if not changes:
-        return
-    counts.objects.bulk_create(
-        [counts(listing=key, facet=f, value=v, count=0) for key, f, v in changes],
-        ignore_conflicts=True,
-        batch_size=BATCH,
-    )
-    # One UPDATE per distinct change (+1 for every value a published page has, ...), of a
-    # few hundred rows at most: SQLite parses a longer OR past its expression depth.
-    by_change = defaultdict(list)
-    for (key, facet, value), n in changes.items():
-        by_change[n].append(Q(listing=key, facet=facet, value=value))
-    for n, conditions in by_change.items():
-        for start in range(0, len(conditions), UPDATE_BATCH):
-            chunk = conditions[start : start + UPDATE_BATCH]
-            counts.objects.filter(reduce(or_, chunk)).update(count=F("count") + n)
+    rows = [(key, facet, value, n) for (key, facet, value), n in changes.items() if n]
+    quote = connection.ops.quote_name
+    table, count = quote(counts._meta.db_table), quote("count")
+    columns = ", ".join(quote(name) for name in ("listing", "facet", "value", "count"))
+    conflict = ", ".join(quote(name) for name in ("listing", "facet", "value"))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UPSERT_BATCH):
+            chunk = rows[start : start + UPSERT_BATCH]
+            marks = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {marks} ON CONFLICT ({conflict}) "
+                f"DO UPDATE SET {count} = {table}.{count} + EXCLUDED.{count}",
+                [value for row in chunk for value in row],
+            )
 
 
 def _is_counted(key, lock=True):
