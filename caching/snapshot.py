@@ -81,7 +81,11 @@ def _instance(model, data, db):
 def _read_snapshot():
     db = router.db_for_read(Page)
     restricted = Q(pk__in=PageViewRestriction.objects.values("page_id"))
-    first_alias = Page.objects.filter(alias_of__isnull=False).order_by("pk").values("pk")[:1]
+    # In the order of the index on alias_of: its first entry, also on a database never
+    # analysed (ordered by id, PostgreSQL walked all 57,500 pages to find there is none).
+    first_alias = (
+        Page.objects.filter(alias_of__isnull=False).order_by("alias_of", "pk").values("pk")[:1]
+    )
     selects = [
         _rows("private", Page.objects.filter(restricted), ["path"]),
         _rows("alias", Page.objects.filter(pk=Subquery(first_alias)), ["id"]),

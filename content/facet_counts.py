@@ -19,19 +19,24 @@ database or a change made behind the ORM's back (an UPDATE in SQL).
 Until a listing's first recount (which writes its total row) nothing is kept for it and its
 list counts with queries as before; migrate recounts every listing not yet counted.
 
+Each listing also keeps its counts under every filter and every pair of filters (`under`:
+the pages with one facet's value, or two facets' values, counted by every other facet, and
+their total), so a list filtered on up to three facets reads its counts instead of counting
+thousands of rows per facet: a page adds to its listing and to the listing under each of
+its values and each pair of them (1 + 7 + 21 for a resource). They are written with the
+listing's own, so a listing counted has them too.
+
 Privacy is read from the database, not from the cached list of private sections
 (caching.privacy): the upkeep runs inside the change's own transaction, before the cache's
 generation is bumped.
 """
 
 import functools
+import hashlib
 from collections import Counter, defaultdict
-from functools import reduce
-from operator import or_
 
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import F, Q
 from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -41,11 +46,27 @@ from wagtail.signals import post_page_move
 # The facet and value of a listing's total row.
 TOTAL = ""
 BATCH = 1000
+# Rows of one upsert: four parameters each, under SQLite's limit of parameters.
+UPSERT_BATCH = 200
 
 
 def listing_key(label):
     """The key of the listing of a page type, from its "app.Model" label."""
     return label.lower()
+
+
+# FacetCount.listing's length.
+KEY_LENGTH = 60
+
+
+def under(key, *filters):
+    """The key of a listing's counts under one or two filters, each (param, kept value):
+    its pages whose facets have those values."""
+    name = "|".join([key, *(f"{param}={value}" for param, value in sorted(filters))])
+    if len(name) > KEY_LENGTH:
+        digest = hashlib.sha1(name.encode()).hexdigest()
+        name = f"{key}|#{digest}"[:KEY_LENGTH]
+    return name
 
 
 class Listing:
@@ -107,46 +128,62 @@ def _private_paths():
 def maintained(key):
     """{facet: {value: n}} of a listing (the total as {"": {"": n}}), in one query; None
     when the listing has never been counted."""
+    return maintained_many([key])[key]
+
+
+def maintained_many(keys):
+    """{key: maintained(key)} of several listings (a listing and its counts under some
+    filters), in one query."""
     counts, _counted = _models()
-    found = defaultdict(dict)
-    for facet, value, n in counts.objects.filter(listing=key).values_list(
-        "facet", "value", "count"
-    ):
+    found = {key: defaultdict(dict) for key in keys}
+    rows = counts.objects.filter(listing__in=keys).values_list("listing", "facet", "value", "count")
+    for key, facet, value, n in rows:
         if n > 0 or facet == TOTAL:
-            found[facet][value] = n
-    if TOTAL not in found:
-        return None
-    return dict(found)
+            found[key][facet][value] = n
+    return {key: dict(values) if TOTAL in values else None for key, values in found.items()}
 
 
-def _deltas(old, new):
+def _deltas(key, old, new):
+    """{(listing, facet, value): change} of a page's entry going from `old` to `new`: in the
+    listing `key`, and in the listing under each of its values and each pair of them (by
+    every other facet)."""
     changes = Counter()
     for entry, sign in ((old, -1), (new, 1)):
         if entry is None:
             continue
-        changes[(TOTAL, TOTAL)] += sign
-        for facet, value in entry.items():
-            changes[(facet, value)] += sign
+        items = sorted(entry.items())
+        groups = [(key, ())]
+        for i, first in enumerate(items):
+            groups.append((under(key, first), (first[0],)))
+            for second in items[i + 1 :]:
+                groups.append((under(key, first, second), (first[0], second[0])))
+        for name, filtered in groups:
+            changes[(name, TOTAL, TOTAL)] += sign
+            for facet, value in items:
+                if facet not in filtered:
+                    changes[(name, facet, value)] += sign
     return changes
 
 
-def _apply(key, changes):
+def _apply(changes):
+    """Adds each change to its row (made when missing), in one upsert per few hundred rows:
+    a page changes some 60 rows, a bulk write of a thousand pages some 20,000 (as one
+    UPDATE per distinct change, built with the ORM, that took 2.6 s of CPU)."""
     counts, _counted = _models()
-    changes = {k: n for k, n in changes.items() if n}
-    if not changes:
-        return
-    counts.objects.bulk_create(
-        [counts(listing=key, facet=f, value=v, count=0) for f, v in changes],
-        ignore_conflicts=True,
-    )
-    # One UPDATE per distinct change (+1 for every value a published page has, ...).
-    by_change = defaultdict(list)
-    for (facet, value), n in changes.items():
-        by_change[n].append(Q(facet=facet, value=value))
-    for n, conditions in by_change.items():
-        counts.objects.filter(listing=key).filter(reduce(or_, conditions)).update(
-            count=F("count") + n
-        )
+    rows = [(key, facet, value, n) for (key, facet, value), n in changes.items() if n]
+    quote = connection.ops.quote_name
+    table, count = quote(counts._meta.db_table), quote("count")
+    columns = ", ".join(quote(name) for name in ("listing", "facet", "value", "count"))
+    conflict = ", ".join(quote(name) for name in ("listing", "facet", "value"))
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), UPSERT_BATCH):
+            chunk = rows[start : start + UPSERT_BATCH]
+            marks = ", ".join(["(%s, %s, %s, %s)"] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {marks} ON CONFLICT ({conflict}) "
+                f"DO UPDATE SET {count} = {table}.{count} + EXCLUDED.{count}",
+                [value for row in chunk for value in row],
+            )
 
 
 def _is_counted(key, lock=True):
@@ -185,7 +222,7 @@ def _refresh(listing, page_filter):
         before, after = old.get(pk), new.get(pk)
         if before == after:
             continue
-        changes.update(_deltas(before, after))
+        changes.update(_deltas(listing.key, before, after))
         if after is None:
             gone.append(pk)
         else:
@@ -199,7 +236,7 @@ def _refresh(listing, page_filter):
             unique_fields=["page"],
             update_fields=["listing", "values"],
         )
-    _apply(listing.key, changes)
+    _apply(changes)
 
 
 def refresh_pages(**page_filter):
@@ -236,7 +273,7 @@ def forget(page_id):
         values = counted.objects.filter(page_id=page_id).values_list("values", flat=True).first()
         _delete(counted, "page_id", [page_id])
         if values is not None:
-            _apply(key, _deltas(values, None))
+            _apply(_deltas(key, values, None))
     else:
         _delete(counted, "page_id", [page_id])
 
@@ -256,16 +293,17 @@ def recount(keys=None):
                 entries[row["pk"]] = entry
         totals = Counter()
         for entry in entries.values():
-            totals.update(_deltas(None, entry))
-        totals[(TOTAL, TOTAL)] += 0  # the total row says the listing is counted
+            totals.update(_deltas(key, None, entry))
+        totals[(key, TOTAL, TOTAL)] += 0  # the total row says the listing is counted
         _delete(counted, "listing", [key])
         counted.objects.bulk_create(
             [counted(page_id=pk, listing=key, values=e) for pk, e in entries.items()],
             batch_size=BATCH,
         )
-        _delete(counts, "listing", [key])
+        within = counts.objects.filter(listing__startswith=f"{key}|").values_list("listing")
+        _delete(counts, "listing", [key, *{name for (name,) in within.distinct()}])
         counts.objects.bulk_create(
-            [counts(listing=key, facet=f, value=v, count=n) for (f, v), n in totals.items()],
+            [counts(listing=k, facet=f, value=v, count=n) for (k, f, v), n in totals.items()],
             batch_size=BATCH,
         )
 

@@ -1,9 +1,10 @@
 """Faceted listings: filters kept in the URL, with a count beside every value.
 
 Each facet's counts are taken with every *other* active filter applied, so a teacher sees
-how many results each choice would give from where they are. The facets nobody filters on
-share those filters, so they are counted together in one grouped query; each facet that is
-filtered on takes one of its own; unfiltered, the kept counts (content.facet_counts) answer.
+how many results each choice would give from where they are. Unfiltered, or under one or
+two other filters, the kept counts (content.facet_counts) answer, and the total too. Under
+more, the facets nobody filters on share those filters, so they are counted together in one
+grouped query; each facet that is filtered on takes one of its own.
 """
 
 import datetime
@@ -52,6 +53,12 @@ class Facet:
     def key(self, value):
         return None if value is None else str(value)
 
+    def kept_value(self, model, value):
+        """The key the kept counts (content.facet_counts) give the pages this URL value
+        filters to; None when no single key does (it names nothing)."""
+        ids = [item.pk for item in self.items(model) if item.slug == value]
+        return str(ids[0]) if len(ids) == 1 else None
+
     def grouped(self):
         """What the combined count groups by (FacetedListing.found_together)."""
         return F(self.column)
@@ -88,6 +95,9 @@ class ChoiceFacet(Facet):
             return queryset.none()
         return queryset.filter(**{self.field: value})
 
+    def kept_value(self, model, value):
+        return value if value in dict(model._meta.get_field(self.field).choices) else None
+
     def found(self, queryset):
         rows = queryset.order_by().values(value=F(self.field)).annotate(count=Count("pk"))
         return {row["value"]: row["count"] for row in rows if row["value"] is not None}
@@ -109,6 +119,10 @@ class YearFacet(Facet):
         if year is None:
             return queryset.none()
         return queryset.filter(**{f"{self.field}__year": year})
+
+    def kept_value(self, model, value):
+        year = url_params.year(value)
+        return None if year is None else str(year)
 
     def grouped(self):
         return ExtractYear(self.field)
@@ -167,6 +181,54 @@ class FacetedListing:
             or None
         )
 
+    def _under_name(self, params):
+        """The key of the counts kept under the active values of these one or two facets
+        (content.facet_counts.under); None when none is kept."""
+        if not 0 < len(params) <= 2:
+            return None
+        filters = []
+        for param in params:
+            facet = next(f for f in self.facets if f.param == param)
+            value = facet.kept_value(self.queryset.model, self.active[param])
+            if value is None:
+                return None
+            filters.append((param, value))
+        return facet_counts.under(self.counted, *filters)
+
+    @cached_property
+    def _kept_parts(self):
+        """{key: counts} of what is kept under the active filters and under all of them but
+        one (each facet's counts are taken under the others): one query per combination."""
+        if self.maintained is None or not self.active:
+            return {}
+        subsets = [list(self.active), *([p for p in self.active if p != s] for s in self.active)]
+        names = sorted({n for n in map(self._under_name, subsets) if n is not None})
+        if not names:
+            return {}
+        key = f"facet-counts:{self.counted}:{self._digest(self.active.items())}"
+
+        def build():
+            # Nothing kept under values of a counted listing: no page has them.
+            found = facet_counts.maintained_many(names)
+            return {name: counts or {} for name, counts in found.items()}
+
+        return fragment(key, build, scopes=self.scopes)
+
+    def _kept_under(self, params):
+        """{facet: {key: n}} and the total under "" of the pages with the active values of
+        one or two facets (`params`), as kept; None when not kept."""
+        if self.maintained is None:
+            return None
+        return self._kept_parts.get(self._under_name(params))
+
+    def _kept_count(self):
+        """The number of results as kept, with up to two filters; None when not kept."""
+        total = facet_counts.TOTAL
+        if not self.active:
+            return None if self.maintained is None else self.maintained[total][total]
+        within = self._kept_under(list(self.active))
+        return None if within is None else within.get(total, {}).get(total, 0)
+
     def _filtered(self, skip=None):
         queryset = self.queryset
         for facet in self.facets:
@@ -197,8 +259,9 @@ class FacetedListing:
 
     def page(self, number):
         paginator = Paginator(self.results, self.per_page)
-        if not self.active and self.maintained is not None:
-            paginator.count = self.maintained[facet_counts.TOTAL][facet_counts.TOTAL]
+        kept = self._kept_count()
+        if kept is not None:
+            paginator.count = kept
         elif self.cache_key is not None:
             # Counted once per filter combination, like the facets (16 ms at 50,000
             # resources with two filters on PostgreSQL).
@@ -245,6 +308,10 @@ class FacetedListing:
         if not others and self.maintained is not None:
             found = self.maintained.get(facet.param, {})
             return facet.labelled(self.queryset.model, found)
+        # Under one or two other filters: the counts kept under their values.
+        within = self._kept_under([param for param, _value in others])
+        if within is not None:
+            return facet.labelled(self.queryset.model, within.get(facet.param, {}))
         if facet.param not in self.active:
             return facet.labelled(self.queryset.model, self._together[facet.param])
         if self.cache_key is None:

@@ -17,6 +17,7 @@ import caching
 from content import facet_counts
 from content.bulk import ChildPages
 from content.models import (
+    FacetCount,
     ResourceIndexPage,
     ResourcePage,
     ResourceType,
@@ -59,10 +60,49 @@ RESOURCES = facet_counts.listing_key("content.ResourcePage")
 RECORDINGS = facet_counts.listing_key("content.RecordingPage")
 
 
+def recounted_under(key):
+    """{under-key: counts} of the listing's pages with each value of a facet, and with each
+    pair of values of two facets, counted by every other facet: what is kept under one
+    filter and under two."""
+    listing = facet_counts.listings()[key]
+    queryset = listing_index(key)().get_listing_queryset()
+    model = listing.model
+
+    def counted(filtered, skip):
+        counts = {f.param: f.found(filtered) for f in listing.facets if f not in skip}
+        counts = {param: values for param, values in counts.items() if values}
+        counts[facet_counts.TOTAL] = {facet_counts.TOTAL: filtered.count()}
+        return counts
+
+    found = {}
+    for facet in listing.facets:
+        for url_value, _label, _n in facet.labelled(model, facet.found(queryset)):
+            filtered = facet.apply(queryset, url_value)
+            first = (facet.param, facet.kept_value(model, url_value))
+            found[facet_counts.under(key, first)] = counted(filtered, [facet])
+            for other in listing.facets:
+                if other.param <= facet.param:
+                    continue  # each pair once
+                for other_value, _label, _n in other.labelled(model, other.found(filtered)):
+                    second = (other.param, other.kept_value(model, other_value))
+                    both = other.apply(filtered, other_value)
+                    found[facet_counts.under(key, first, second)] = counted(both, [facet, other])
+    return found
+
+
+def kept_under(key):
+    """What is kept under each single filter of the listing, where any page counts."""
+    names = FacetCount.objects.filter(
+        listing__startswith=f"{key}|", facet="", value="", count__gt=0
+    ).values_list("listing", flat=True)
+    return {name: kept(name) for name in names}
+
+
 def assert_kept_equals_counted():
     for key in facet_counts.listings():
         caching.clear()  # the list of private sections the listing's queryset reads
         assert kept(key) == recounted(key), key
+        assert kept_under(key) == recounted_under(key), key
 
 
 def restrict(page):
@@ -186,6 +226,54 @@ def test_a_filtered_list_counts_as_before(demo_site, client):
         under = queryset if facet is subject else filtered
         assert listing.values_for(facet) == facet.counts(under), facet.param
     assert response.context["page_obj"].paginator.count == filtered.count()
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+@pytest.mark.parametrize(
+    ("params", "counting"),
+    [
+        ({"subject": "shuxue", "school": "luoshan"}, 0),
+        # Three: the facets not filtered on are counted together over the matching pages,
+        # and the matching pages; the filtered-on facets' counts are still read as kept.
+        ({"subject": "shuxue", "school": "luoshan", "grade": "gaoyi"}, 2),
+    ],
+)
+def test_a_list_filtered_on_two_or_three_facets_reads_kept_counts(
+    demo_site, client, params, counting
+):
+    other_school = School.objects.exclude(slug="luoshan").order_by("pk").first()
+    make_resource("函数的单调性")
+    make_resource("函数的奇偶性", grade="gaoer")
+    make_resource("数列", school=other_school.slug)
+    make_resource("古诗两首", subject=Subject.objects.exclude(slug="shuxue").first().slug)
+    index = ResourceIndexPage.objects.get()
+    queryset = index.get_listing_queryset()
+    caching.purge()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(index.url, params)
+    listing = response.context["listing"]
+    for facet in index.facets:
+        # Each facet under the other filters, as counting the pages gives them.
+        under = queryset
+        for other in index.facets:
+            if other.param in params and other is not facet:
+                under = other.apply(under, params[other.param])
+        assert listing.values_for(facet) == facet.counts(under), facet.param
+        if facet.param == "school":
+            shown = {label: n for _value, label, n in listing.values_for(facet)}
+            assert shown[other_school.name] >= 1  # a count under the other filters only
+    matching = queryset
+    for facet in index.facets:
+        if facet.param in params:
+            matching = facet.apply(matching, params[facet.param])
+    assert response.context["page_obj"].paginator.count == matching.count() >= 1
+    # Up to two other filters, a facet's counts and the total are read as kept.
+    counted = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "COUNT(" in q["sql"].upper() and "content_resourcepage" in q["sql"]
+    ]
+    assert len(counted) == counting, counted
 
 
 def cold_queries(client, url, shared_tables=()):

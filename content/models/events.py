@@ -46,6 +46,10 @@ class MonthFacet(Facet):
         year, month = parsed
         return queryset.filter(**{f"{self.field}__year": year, f"{self.field}__month": month})
 
+    def kept_value(self, model, value):
+        parsed = url_params.month(value)
+        return None if parsed is None else f"{parsed[0]:04d}-{parsed[1]:02d}"
+
     @property
     def column(self):
         return self.field
