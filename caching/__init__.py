@@ -8,6 +8,7 @@ The bottom layer: it imports no app of the project. Apps call `fragment`, `purge
 from caching.generations import (
     SITE,
     clear,
+    derived,
     depends_on,
     fragment,
     generation,
@@ -15,4 +16,13 @@ from caching.generations import (
     request_scope,
 )
 
-__all__ = ["SITE", "clear", "depends_on", "fragment", "generation", "purge", "request_scope"]
+__all__ = [
+    "SITE",
+    "clear",
+    "derived",
+    "depends_on",
+    "fragment",
+    "generation",
+    "purge",
+    "request_scope",
+]

@@ -27,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import JSONObject, RowNumber
 from django.utils import timezone
 
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 
 from caching.generations import SITE, fragment
 
@@ -90,6 +90,7 @@ def _union():
     ]
     site_fields = [f.attname for f in Site._meta.concrete_fields]
     selects.append(_rows("site", Site.objects.all(), site_fields))
+    selects.append(_rows("locale", Locale.objects.all(), ["id", "language_code"]))
     for model in setting_models():
         fields = [f.attname for f in model._meta.concrete_fields]
         selects.append(_rows(model._meta.label_lower, model.objects.all(), fields))
@@ -154,6 +155,8 @@ def _read_snapshot():
             (_instance(Site, data, db) for data in rows.get("site", [])),
             key=lambda site: site.hostname,
         ),
+        # {id: language code}, for the sites' root paths (caching.shared.site_root_paths).
+        "locales": {data["id"]: data["language_code"] for data in rows.get("locale", [])},
         "top": sorted(
             (_instance(Page, data, db) for data in rows.get("top", [])),
             key=lambda page: page.path,
@@ -168,6 +171,6 @@ def _read_snapshot():
 
 def snapshot():
     """{list: rows} for the shared lists ("private": paths, "aliases": whether any page is
-    an alias, "sites", "top": the pages down to the sections, a model's label: its rows in
-    order), read once per generation. Read-only: every request of the process shares it."""
+    an alias, "sites", "locales": {id: language code}, "top": the pages down to the
+    sections, a model's label: its rows in order), read once per generation. Read-only: every request of the process shares it."""
     return fragment("snapshot", _read_snapshot, scopes=[SITE])
