@@ -8,8 +8,8 @@ The bottom layer: it imports no app of the project. Apps call `fragment`, `purge
 from caching.generations import (
     SITE,
     clear,
-    derived,
     depends_on,
+    derived,
     fragment,
     generation,
     purge,
@@ -19,8 +19,8 @@ from caching.generations import (
 __all__ = [
     "SITE",
     "clear",
-    "derived",
     "depends_on",
+    "derived",
     "fragment",
     "generation",
     "purge",

@@ -172,5 +172,6 @@ def _read_snapshot():
 def snapshot():
     """{list: rows} for the shared lists ("private": paths, "aliases": whether any page is
     an alias, "sites", "locales": {id: language code}, "top": the pages down to the
-    sections, a model's label: its rows in order), read once per generation. Read-only: every request of the process shares it."""
+    sections, a model's label: its rows in order), read once per generation. Read-only:
+    every request of the process shares it."""
     return fragment("snapshot", _read_snapshot, scopes=[SITE])

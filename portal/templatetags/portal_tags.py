@@ -5,8 +5,8 @@ from caching import SITE, derived, fragment
 from caching.cards import rendered_cards
 from caching.shared import ancestors as ancestors_of
 from caching.shared import menu_items, site_for
-from caching.snapshot import TOP_DEPTH
 from caching.signals import SECTION_DEPTH
+from caching.snapshot import TOP_DEPTH
 
 register = template.Library()
 
