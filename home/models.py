@@ -83,6 +83,13 @@ class HomePage(BasePage):
         if path_components:
             for page in self.top_pages():
                 if page.slug == path_components[0]:
+                    if len(path_components) > 1 and page.specific_class.route is BasePage.route:
+                        # Only passed through to a page below it, which routing reads by
+                        # the section's path: in its own type without its own fields (and
+                        # without a query; a field read later would be one).
+                        child = page.get_specific(deferred=True)
+                        child._cached_parent_obj = self
+                        return child.route(request, path_components[1:])
                     # Only the page routed through is read in its own type: once per
                     # generation, not all of them (eight queries, one per type, cold).
                     shared = fragment(
