@@ -222,4 +222,6 @@ def snapshot():
     an alias, "sites", "locales": {id: language code}, "top": the pages down to the
     sections, a model's label: its rows in order), read once per generation. Read-only:
     every request of the process shares it."""
-    return fragment("snapshot", _read_snapshot, scopes=[SITE])
+    # The name says the entry's form (a Snapshot of rows): a process of an earlier release
+    # sharing the cache during a deploy never reads one it cannot unpickle.
+    return fragment("snapshot:rows", _read_snapshot, scopes=[SITE])
