@@ -9,12 +9,13 @@ shared scope (caching.generations), which every change to any of them bumps.
 """
 
 import datetime
+import functools
 import json
 from collections.abc import Mapping
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connections, router
+from django.db import connections, models, router
 from django.db.models import (
     BigIntegerField,
     CharField,
@@ -63,14 +64,23 @@ def _rows(kind, queryset, fields, position=None):
     )
 
 
+_TEXT = {models.CharField.to_python, models.TextField.to_python}
+
+
+@functools.cache
+def _columns(model):
+    """(field, whether its value needs converting) for each column: text arrives as text."""
+    return [(field, type(field).to_python not in _TEXT) for field in model._meta.concrete_fields]
+
+
 def _instance(model, data, db):
     """The model instance the ORM would have made from these columns (the rest deferred)."""
     names, values = [], []
-    for field in model._meta.concrete_fields:
+    for field, convert in _columns(model):
         if field.attname not in data:
             continue
         value = data[field.attname]
-        if value is not None:
+        if value is not None and (convert or not isinstance(value, str)):
             value = field.to_python(value)
             naive = isinstance(value, datetime.datetime) and timezone.is_naive(value)
             if naive and settings.USE_TZ:
