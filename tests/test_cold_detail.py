@@ -16,7 +16,7 @@ import pytest
 import caching
 from caching.shared import site_root_paths
 from caching.snapshot import snapshot
-from content.models import ResourceIndexPage, ResourcePage
+from content.models import DocumentPreview, DocumentPreviewPage, ResourceIndexPage, ResourcePage
 from tests.session_demo import load_demo
 
 pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
 
 @pytest.fixture
 def demo():
-    load_demo(library=False)
+    load_demo()  # with the resources
     caching.clear()
 
 
@@ -88,3 +88,36 @@ def test_a_detail_page_is_routed_without_its_sections_own_row(demo):
     response = Client().get(index.url)
     assert response.status_code == 200
     assert index.title in response.content.decode()
+
+
+def test_an_attachments_ready_preview_shows_its_pages_and_a_pending_one_reads_none(demo):
+    resource = (
+        ResourcePage.objects.live().public().filter(documents__isnull=False).order_by("pk").first()
+    )
+    ready = resource.documents.order_by("sort_order").first().document
+    DocumentPreview.objects.filter(document=ready).delete()
+    preview = DocumentPreview.objects.create(
+        document=ready, status=DocumentPreview.READY, page_count=2, source_hash="a" * 40
+    )
+    for number in (1, 2):
+        DocumentPreviewPage.objects.create(
+            preview=preview,
+            number=number,
+            image=f"document_previews/p{number}.png",
+            width=80,
+            height=100,
+        )
+    caching.clear()
+    page = Client().get(resource.url).content.decode()
+    assert page.count('class="doc-preview__page"') == 2
+    assert f"/documents/{ready.pk}/preview/2/" in page
+
+    preview.status = DocumentPreview.PENDING
+    preview.save()
+    caching.clear()
+    with CaptureQueriesContext(connection) as queries:
+        page = Client().get(resource.url).content.decode()
+    assert 'class="doc-preview__page"' not in page
+    assert "预览正在生成" in page
+    table = DocumentPreviewPage._meta.db_table
+    assert not [q for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
