@@ -9,10 +9,20 @@ from caching.generations import (
     SITE,
     clear,
     depends_on,
+    derived,
     fragment,
     generation,
     purge,
     request_scope,
 )
 
-__all__ = ["SITE", "clear", "depends_on", "fragment", "generation", "purge", "request_scope"]
+__all__ = [
+    "SITE",
+    "clear",
+    "depends_on",
+    "derived",
+    "fragment",
+    "generation",
+    "purge",
+    "request_scope",
+]

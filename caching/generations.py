@@ -205,6 +205,22 @@ def fragment(name, build, timeout=None, scopes=None):
     return value
 
 
+def derived(name, build, scopes=None):
+    """Like `fragment`, for a value made from other fragments without a query (the site,
+    the menu, the breadcrumbs, from the snapshot): kept in this process only, once per
+    generation, never sent to the shared cache. Making one again costs less than the
+    shared cache's round trip to store or fetch it (some 0.3 ms each, twice per value on
+    the first request after a change). Treat it as read-only."""
+    depends_on(*(scopes or ()))
+    key = f"fragment:{generation(scopes)}:{name}"
+    value = _local.get(key)
+    if value is None:
+        value = build()
+        if value is not None:
+            _remember(key, value)
+    return value
+
+
 def clear():
     """Empty the shared cache and this process's copies of fragments: what a test starts
     from (its database, and so the generations, are rolled back to where an earlier test

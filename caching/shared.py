@@ -7,11 +7,13 @@ caching.snapshot.
 
 import copy
 
+from django.conf import settings
 from django.http.request import split_domain_port
 
 from wagtail.models import Page, Site
+from wagtail.models.sites import SiteRootPath
 
-from caching.generations import SITE, fragment
+from caching.generations import SITE, derived, fragment
 from caching.privacy import restricted_paths
 from caching.snapshot import TOP_DEPTH, snapshot
 
@@ -56,7 +58,7 @@ def _site_in_snapshot(request):
 def site_for(request):
     """Site.find_for_request without its query once per generation: Wagtail reads
     request._wagtail_site first. The root page travels with the site, so routing starts
-    without a query too."""
+    without a query too. Made from the snapshot in each process (caching.derived)."""
     if not hasattr(request, "_wagtail_site"):
         key = f"site:{request.get_host()}:{request.get_port()}"
 
@@ -70,8 +72,44 @@ def site_for(request):
                 site.root_page = site.root_page.specific_deferred
             return site
 
-        request._wagtail_site = fragment(key, build, scopes=[SITE])
+        request._wagtail_site = derived(key, build, scopes=[SITE])
+        if not hasattr(request, "_wagtail_cached_site_root_paths"):
+            # Where Page.get_url_parts looks before Site.get_site_root_paths, whose cache
+            # entry is one more round trip to the shared cache on every page (and a query
+            # after it is emptied). Wagtail's attribute, not a documented API: its pages'
+            # URLs have no other way in.
+            request._wagtail_cached_site_root_paths = site_root_paths()
     return request._wagtail_site
+
+
+def _root_paths():
+    shared = snapshot()
+    roots = {page.pk: page for page in shared["top"]}
+    sites = shared["sites"]
+    if getattr(settings, "WAGTAIL_I18N_ENABLED", False) or not all(
+        site.root_page_id in roots and roots[site.root_page_id].locale_id in shared["locales"]
+        for site in sites
+    ):
+        return Site.get_site_root_paths()  # translations of root pages, or a deeper root
+    # Wagtail's order: the longest root path first, then the default site, then by host.
+    ordered = sorted(sites, key=lambda site: site.hostname)
+    ordered.sort(key=lambda site: site.is_default_site, reverse=True)
+    ordered.sort(key=lambda site: roots[site.root_page_id].url_path, reverse=True)
+    return [
+        SiteRootPath(
+            site.id,
+            roots[site.root_page_id].url_path,
+            site.root_url,
+            shared["locales"][roots[site.root_page_id].locale_id],
+        )
+        for site in ordered
+    ]
+
+
+def site_root_paths():
+    """Site.get_site_root_paths (the sites' root paths and URLs, which every page URL is made
+    from) from the snapshot, once per generation in each process."""
+    return derived("site-root-paths", _root_paths, scopes=[SITE])
 
 
 def site_setting(model, request):
@@ -144,7 +182,9 @@ def menu_items(request):
         ]
         return {"url": root.get_url(request), "url_path": root.url_path}, items
 
-    return fragment(f"menu:{site.pk}", build, scopes=[SITE])
+    # From the snapshot, without a query, unless the site is rooted below its pages.
+    keep = derived if site.root_page.depth < TOP_DEPTH else fragment
+    return keep(f"menu:{site.pk}", build, scopes=[SITE])
 
 
 def reference_list(model):

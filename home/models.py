@@ -83,6 +83,13 @@ class HomePage(BasePage):
         if path_components:
             for page in self.top_pages():
                 if page.slug == path_components[0]:
+                    if len(path_components) > 1 and page.specific_class.route is BasePage.route:
+                        # Only passed through to a page below it, which routing reads by
+                        # the section's path: in its own type without its own fields (and
+                        # without a query; a field read later would be one).
+                        child = page.get_specific(deferred=True)
+                        child._cached_parent_obj = self
+                        return child.route(request, path_components[1:])
                     # Only the page routed through is read in its own type: once per
                     # generation, not all of them (eight queries, one per type, cold).
                     shared = fragment(
@@ -95,9 +102,10 @@ class HomePage(BasePage):
                     return child.route(request, path_components[1:])
         return super().route(request, path_components)
 
-    def sections(self):
-        """The live, public sections, each with its summary: one query for all their
-        types, once per generation."""
+    def sections(self, request=None):
+        """The live, public sections, each with its summary and its URL (`link`, as
+        {% pageurl %} gives it for this request's site): one query for all their types, once
+        per generation."""
         private = tuple(restricted_paths())
         pages = [
             page
@@ -120,10 +128,11 @@ class HomePage(BasePage):
             for page in pages:
                 section = copy.copy(page)
                 section.listing_summary = summaries.get(page.pk, "")
+                section.link = page.get_url(request)
                 sections.append(section)
             return sections
 
-        return fragment(f"home-sections:{self.pk}", build, scopes=[SITE])
+        return fragment(f"home-sections:{self.pk}:links", build, scopes=[SITE])
 
     # Activities kept in the shared lists: as time passes some end, and the next ones are
     # among these as long as three of them remain.
@@ -148,7 +157,7 @@ class HomePage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = self.sections()
+        context["sections"] = self.sections(request)
         lists = fragment(f"home-lists:{self.pk}", self.shared_lists)
         context["latest_news"] = lists["news"]
         context["latest_resources"] = lists["resources"]

@@ -1,5 +1,6 @@
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import prefetch_related_objects
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -173,9 +174,11 @@ class LibraryPage(BasePage):
     @cached_property
     def attachments(self):
         """The attached documents with their files and previews, in order: read once per page
-        view (the previews' pages in one query more)."""
-        return list(
-            self.documents.select_related("document__preview").prefetch_related(
-                "document__preview__pages"
-            )
-        )
+        view (the pages of the previews that are ready, the only ones shown, in one query
+        more)."""
+        items = list(self.documents.select_related("document__preview"))
+        # A document without a preview raises the reverse relation's DoesNotExist, an
+        # AttributeError too.
+        previews = [getattr(item.document, "preview", None) for item in items]
+        prefetch_related_objects([p for p in previews if p is not None and p.ready], "pages")
+        return items

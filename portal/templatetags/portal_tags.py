@@ -1,11 +1,12 @@
 from django import template
 from django.template.defaultfilters import filesizeformat
 
-from caching import SITE, fragment
+from caching import SITE, derived, fragment
 from caching.cards import rendered_cards
 from caching.shared import ancestors as ancestors_of
 from caching.shared import menu_items, site_for
 from caching.signals import SECTION_DEPTH
+from caching.snapshot import TOP_DEPTH
 
 register = template.Library()
 
@@ -44,7 +45,10 @@ def breadcrumbs(context):
     # The home page and a section's own page change only with everything (caching.signals);
     # deeper ancestors (a workshop above its resources) may change with any scope.
     scopes = [SITE] if page.depth <= SECTION_DEPTH + 1 else None
-    ancestors = fragment(f"breadcrumbs:{page.pk}:{page.url_path}", build, scopes=scopes)
+    # Ancestors down to the sections come from the snapshot without a query: made in each
+    # process (caching.derived); deeper ones are read once per generation for all.
+    keep = derived if page.depth - 1 <= TOP_DEPTH else fragment
+    ancestors = keep(f"breadcrumbs:{page.pk}:{page.url_path}", build, scopes=scopes)
     return {"ancestors": ancestors, "page": page}
 
 
@@ -73,12 +77,14 @@ def social_meta(context):
         description = page.get_meta_description()
         image = getattr(page, "social_image", None) or getattr(page, "poster", None)
     url = page.get_full_url(request) if hasattr(page, "get_full_url") else ""
+    # With the request, whose site root paths are read once (page.url reads them again).
+    path = page.get_url(request) if url else ""
     return {
         "page": page,
         "request": request,
         "description": description or portal_settings.site_description,
         "image": image,
         "url": url,
-        "root_url": url[: -len(page.url)] if url and page.url and url.endswith(page.url) else "",
+        "root_url": url[: -len(path)] if path and url.endswith(path) else "",
         "site_name": context.get("current_site").site_name if context.get("current_site") else "",
     }
