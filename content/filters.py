@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from caching import fragment
+from caching.cards import with_kept_cards
 from caching.shared import reference_list
 from content import facet_counts
 from content import params as url_params
@@ -195,8 +196,10 @@ class FacetedListing:
     def results(self):
         return self._filtered()
 
-    def page(self, number):
-        paginator = Paginator(self.results, self.per_page)
+    def page(self, number, shown=None):
+        """The page of results; `shown` may add to the query of its rows what they are shown
+        with (their kept cards, caching.cards.with_kept_cards)."""
+        paginator = Paginator(shown(self.results) if shown else self.results, self.per_page)
         if not self.active and self.maintained is not None:
             paginator.count = self.maintained[facet_counts.TOTAL][facet_counts.TOTAL]
         elif self.cache_key is not None:
@@ -325,7 +328,10 @@ class FacetedIndexMixin:
             counted=facet_counts.listing_key(self.listed_model) if self.listed_model else None,
         )
         context["listing"] = listing
-        page_obj = listing.page(request.GET.get("page"))
+        page_obj = listing.page(
+            request.GET.get("page"),
+            shown=lambda rows: with_kept_cards(rows, self.card_template, request),
+        )
         page_obj.object_list = with_references(page_obj.object_list)
         context["page_obj"] = page_obj
         return context
