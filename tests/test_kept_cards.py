@@ -60,6 +60,13 @@ def html(response):
     return response.content.decode()
 
 
+def card_of(listing, title):
+    """The card (its <article>) showing this title in a listing's HTML."""
+    end = listing.index(title)
+    start = listing.rindex("<article", 0, end)
+    return listing[start : listing.index("</article>", end)]
+
+
 def card_templates(response):
     return [t.name for t in response.templates if t.name and t.name.startswith("components/")]
 
@@ -154,7 +161,8 @@ def test_a_reference_list_name_shows_at_once(demo, model, key, field, value):
     row = model.objects.get(pk=getattr(resource, key))
     setattr(row, field, value)
     row.save()
-    assert value in html(cold(client, "/resources/"))
+    # In the card itself: the facets beside the listing show the names too.
+    assert value in card_of(html(cold(client, "/resources/")), "二次函数图像")
 
 
 def test_a_teacher_renamed_shows_on_the_recordings_at_once(demo):
@@ -164,7 +172,7 @@ def test_a_teacher_renamed_shows_on_the_recordings_at_once(demo):
     teacher = Person.objects.get(pk=recording.teacher_id)
     teacher.name = "马文静（改名）"
     teacher.save()
-    assert "马文静（改名）" in html(cold(client, "/recordings/"))
+    assert "马文静（改名）" in card_of(html(cold(client, "/recordings/")), "平抛运动示范课")
 
 
 def poster_src(listing, image):
