@@ -78,7 +78,7 @@ def _kept():
     return apps.get_model("caching", "KeptCard")
 
 
-def _included(nodelist):
+def included_templates(nodelist):
     """The names of the templates a template includes by a constant name."""
     names = []
     for node in nodelist.get_nodes_by_type(IncludeNode):
@@ -115,9 +115,15 @@ def _code_version():
                 files.add(inspect.getsourcefile(klass))
             except TypeError:  # a built-in
                 continue
-    for name in sorted(f for f in files if f):
-        with open(name, "rb") as handle:
-            digest.update(name.encode() + b"\0" + handle.read())
+    # By content only, in an order that does not depend on where the code is installed:
+    # every app server of a deployment reads the cards the others kept.
+    contents = []
+    for name in files:
+        if name:
+            with open(name, "rb") as handle:
+                contents.append(hashlib.blake2b(handle.read(), digest_size=16).digest())
+    for content in sorted(contents):
+        digest.update(content)
     for name in CARD_SETTINGS:
         digest.update(f"{name}={getattr(settings, name, None)!r}".encode())
     digest.update(default_storage.url("card").encode())  # where uploaded files are served
@@ -137,7 +143,7 @@ def card_version(template_name):
         seen.add(name)
         template = get_template(name).template
         digest.update(name.encode() + b"\0" + template.source.encode())
-        pending.extend(_included(template.nodelist))
+        pending.extend(included_templates(template.nodelist))
     return digest.hexdigest()
 
 

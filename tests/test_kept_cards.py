@@ -11,6 +11,7 @@ import io
 
 from django.core.files.images import ImageFile
 from django.db import connection
+from django.template.loader import get_template
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -21,6 +22,7 @@ import pytest
 from PIL import Image as PILImage
 
 import caching
+from caching import cards
 from caching.models import KeptCard
 from content.models import (
     NewsIndexPage,
@@ -31,6 +33,7 @@ from content.models import (
     ResourceType,
     School,
     Subject,
+    WorkshopPage,
 )
 from privacy.images import move_image
 from tests.factories import make_recording, make_resource
@@ -96,7 +99,8 @@ def test_a_cold_listing_shows_its_kept_cards_without_rendering_them(demo):
     assert html(again) == html(first)
     assert not [q for q in queries.captured_queries if "INSERT" in q["sql"].upper()]
     # The home page, the recordings and a workshop keep theirs too.
-    for url in ["/", "/recordings/", "/news/", "/activities/"]:
+    workshop = WorkshopPage.objects.live().public().order_by("pk").first().url
+    for url in ["/", "/recordings/", "/news/", "/activities/", workshop]:
         cold(client, url)
         assert not [t for t in card_templates(cold(client, url)) if t.endswith("_card.html")], url
 
@@ -237,3 +241,17 @@ def test_recording_cards_are_kept_per_page(demo):
     )
     kept = set(KeptCard.objects.filter(template=RECORDING_CARD).values_list("page_id", flat=True))
     assert kept and kept <= listed
+
+
+def test_cards_kept_by_an_older_version_are_not_shown(demo):
+    """A deploy that changes a card's template, the code or the settings gives its cards a
+    new version (caching.cards.card_version): those kept before are made again."""
+    client = Client()
+    cold(client, "/resources/")
+    KeptCard.objects.update(version="before-the-deploy", html="<article>旧卡片</article>")
+    listing = cold(client, "/resources/")
+    assert "旧卡片" not in html(listing)
+    assert RESOURCE_CARD in card_templates(listing)
+    # What a card includes is part of its version: a teacher's link on a recording's card.
+    template = get_template(RECORDING_CARD).template
+    assert "components/person_link.html" in cards.included_templates(template.nodelist)
