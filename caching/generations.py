@@ -221,6 +221,24 @@ def derived(name, build, scopes=None):
     return value
 
 
+def noted(name):
+    """Whether `note(name)` was said under the current generations (of every scope): a
+    request may skip work that only a first one after a change needs."""
+    key = f"note:{generation()}:{name}"
+    if key in _local:
+        return True
+    if cache.get(key) is None:
+        return False
+    _remember(key, True)
+    return True
+
+
+def note(name):
+    key = f"note:{generation()}:{name}"
+    cache.set(key, True, settings.PAGE_CACHE_TIMEOUT)
+    _remember(key, True)
+
+
 def clear():
     """Empty the shared cache and this process's copies of fragments: what a test starts
     from (its database, and so the generations, are rolled back to where an earlier test

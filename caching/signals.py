@@ -34,6 +34,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 
 from wagtailmedia.models import get_media_model
 
+from caching import cards
 from caching.generations import purge
 
 GENERIC_MODELS = (
@@ -127,3 +128,5 @@ def connect():
     m2m_changed.connect(
         _purge, sender=PageViewRestriction.groups.through, dispatch_uid="page_cache_groups"
     )
+    # The cards kept in the database outlive the generations: what makes one stale deletes it.
+    cards.connect(models_shown_on_pages())

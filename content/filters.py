@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.http import urlencode
 
 from caching import fragment
+from caching.cards import with_kept_cards
 from caching.shared import reference_list
 from content import facet_counts
 from content import params as url_params
@@ -257,8 +258,10 @@ class FacetedListing:
     def results(self):
         return self._filtered()
 
-    def page(self, number):
-        paginator = Paginator(self.results, self.per_page)
+    def page(self, number, shown=None):
+        """The page of results; `shown` may add to the query of its rows what they are shown
+        with (their kept cards, caching.cards.with_kept_cards)."""
+        paginator = Paginator(shown(self.results) if shown else self.results, self.per_page)
         kept = self._kept_count()
         if kept is not None:
             paginator.count = kept
@@ -392,7 +395,10 @@ class FacetedIndexMixin:
             counted=facet_counts.listing_key(self.listed_model) if self.listed_model else None,
         )
         context["listing"] = listing
-        page_obj = listing.page(request.GET.get("page"))
+        page_obj = listing.page(
+            request.GET.get("page"),
+            shown=lambda rows: with_kept_cards(rows, self.card_template, request),
+        )
         page_obj.object_list = with_references(page_obj.object_list)
         context["page_obj"] = page_obj
         return context

@@ -11,12 +11,16 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from caching import SITE, fragment
+from caching.cards import with_kept_cards
 from caching.privacy import restricted_paths
-from caching.shared import top_pages
+from caching.shared import site_for, top_pages
 from content.models import (
+    ActivityIndexPage,
     ActivityPage,
     BasePage,
+    NewsIndexPage,
     NewsPage,
+    RecordingIndexPage,
     RecordingPage,
     ResourcePage,
     SectionIndexPage,
@@ -138,36 +142,54 @@ class HomePage(BasePage):
     # among these as long as three of them remain.
     UPCOMING_KEPT = 20
 
-    def shared_lists(self):
-        """The home page's lists, the same for every visitor until the next change: built
-        once per generation (caching.generations), as Plone caches its portlets on the
-        catalogue's counter. Four listing queries were half of the home page's time.
-        Schools, subjects and the like come from the cached lists (content.references)."""
-        news = NewsPage.objects.live().public().defer_streamfields()
-        recordings = RecordingPage.objects.live().public().defer_streamfields()
-        activities = ActivityPage.objects.live().public()
+    def shared_lists(self, request=None):
+        """The home page's lists, the same for every visitor of a site until the next
+        change: built once per generation (caching.generations), as Plone caches its
+        portlets on the catalogue's counter. Four listing queries were half of the home
+        page's time. Schools, subjects and the like come from the cached lists
+        (content.references); the cards kept in the database come with the rows
+        (caching.cards)."""
+        news = with_kept_cards(
+            NewsPage.objects.live().public().defer_streamfields(),
+            NewsIndexPage.card_template,
+            request,
+        )
+        recordings = with_kept_cards(
+            RecordingPage.objects.live().public().defer_streamfields(),
+            RecordingIndexPage.card_template,
+            request,
+        )
         return {
             "news": list(news.select_related("cover_image").order_by("-date")[:4]),
             "resources": with_references(ResourcePage.newest_first()[:5]),
             "recordings": with_references(
                 recordings.select_related("teacher", "poster").order_by("-lesson_date")[:3]
             ),
-            "upcoming": with_references(ActivityPage.upcoming(activities)[: self.UPCOMING_KEPT]),
+            "upcoming": with_references(
+                ActivityPage.upcoming(self.activities(request))[: self.UPCOMING_KEPT]
+            ),
         }
+
+    @staticmethod
+    def activities(request):
+        return with_kept_cards(
+            ActivityPage.objects.live().public(), ActivityIndexPage.card_template, request
+        )
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = self.sections(request)
-        lists = fragment(f"home-lists:{self.pk}", self.shared_lists)
+        site = site_for(request)
+        lists = fragment(
+            f"home-lists:{self.pk}:{site.pk if site else ''}", lambda: self.shared_lists(request)
+        )
         context["latest_news"] = lists["news"]
         context["latest_resources"] = lists["resources"]
         context["latest_recordings"] = lists["recordings"]
         now = timezone.now()
         upcoming = [activity for activity in lists["upcoming"] if activity.end >= now]
         if len(upcoming) < 3 and len(lists["upcoming"]) == self.UPCOMING_KEPT:
-            upcoming = with_references(
-                ActivityPage.upcoming(ActivityPage.objects.live().public(), now)[:3]
-            )
+            upcoming = with_references(ActivityPage.upcoming(self.activities(request), now)[:3])
         context["upcoming_activities"] = upcoming[:3]
         # Changed only by publishing the home page; a preview shows the edited ones.
         context["figures"] = (

@@ -64,6 +64,7 @@ EXCLUDED = {
     "axes.accesslog": "登录日志",
     "axes.accessfailurelog": "登录失败日志",
     "caching.generation": "缓存代数：恢复后从当前时间重新开始",
+    "caching.keptcard": "保存的卡片：恢复后在首次显示时重新生成",
 }
 NATURAL_KEYS = (ContentType, Permission)
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from wagtail.images import get_image_model
 
 from caching import purge
+from caching.cards import forget_cards_showing
 from privacy.files import compute_private_ids
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,8 @@ def move_rendition(rendition, private):
     rendition.purge_from_cache()
     rendition.file.name = _move(rendition.file, private)
     type(rendition).objects.filter(pk=rendition.pk).update(file=rendition.file.name)
+    # The cards kept with its old address (caching.cards) are made again.
+    forget_cards_showing(get_image_model(), [rendition.image_id])
 
 
 def move_image(image, private):
@@ -56,6 +59,7 @@ def move_image(image, private):
     if stored_privately(image.file.name) != private:
         image.file.name = _move(image.file, private)
         type(image).objects.filter(pk=image.pk).update(file=image.file.name)
+        forget_cards_showing(type(image), [image.pk])
     for rendition in image.renditions.all():
         move_rendition(rendition, private)
 

@@ -13,6 +13,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 
 from caching import fragment
+from caching.cards import with_kept_cards
 from content import params as url_params
 from content.api import label_of, name_of
 from content.blocks import BodyBlock
@@ -105,9 +106,8 @@ class ActivityIndexPage(RoutablePageMixin, FacetedIndexMixin, SectionIndexPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         if not context["listing"].active:
-            context["upcoming"] = with_references(
-                ActivityPage.upcoming(self.get_listing_queryset())[:10]
-            )
+            shown = with_kept_cards(self.get_listing_queryset(), self.card_template, request)
+            context["upcoming"] = with_references(ActivityPage.upcoming(shown)[:10])
         return context
 
     @path("ical/", name="ical")

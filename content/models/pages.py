@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from caching.cards import with_kept_cards
 from content.blocks import BodyBlock
 from content.forms import CollectionPageForm
 from content.models.base import BasePage
@@ -126,6 +127,7 @@ class CollectionPage(BasePage):
     base_form_class = CollectionPageForm
     show_share_box = False
     template = "pages/collection_page.html"
+    card_template = "components/page_card.html"
     parent_page_types = ["home.HomePage", "content.StandardPage"]
     subpage_types = []
 
@@ -181,9 +183,8 @@ class CollectionPage(BasePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        page_obj = Paginator(self.matching_pages(), self.per_page or 20).get_page(
-            request.GET.get("page")
-        )
+        pages = with_kept_cards(self.matching_pages(), self.card_template, request)
+        page_obj = Paginator(pages, self.per_page or 20).get_page(request.GET.get("page"))
         page_obj.object_list = list(page_obj.object_list.specific())
         context["page_obj"] = page_obj
         return context

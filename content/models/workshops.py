@@ -8,6 +8,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from caching.cards import with_kept_cards
 from content.api import label_of, name_of, names_of
 from content.models.base import SCHOOL_NAMES, BasePage, named
 from content.models.events import ActivityPage
@@ -122,6 +123,12 @@ class WorkshopPage(BasePage):
     ]
 
     template = "pages/workshop_page.html"
+    # The cards of the work listed (pages/workshop_page.html), kept (caching.cards).
+    CARDS = {
+        "resources": "components/resource_card.html",
+        "recordings": "components/recording_card.html",
+        "activities": "components/activity_card.html",
+    }
     detail_related = ("school", "lead")
     # Members draft in the section; the workshop page itself is its lead's.
     permission_tester_class = WorkshopPermissionTester
@@ -183,17 +190,19 @@ class WorkshopPage(BasePage):
         # Read once for the team shown and the work of its people (it was three queries).
         members = context["members"] = list(self.members.all())
         context["resources"] = (
-            self.published_resources(members)
+            with_kept_cards(self.published_resources(members), self.CARDS["resources"], request)
             .select_related("resource_type", "subject", "grade", "school", "level")
             .order_by("-first_published_at")[:6]
         )
         context["recordings"] = (
-            self.published_recordings(members)
+            with_kept_cards(self.published_recordings(members), self.CARDS["recordings"], request)
             .select_related("teacher", "school", "subject", "grade", "level", "poster")
             .order_by("-lesson_date")[:6]
         )
         context["activities"] = (
-            self.published_activities().select_related("school").order_by("-start")[:8]
+            with_kept_cards(self.published_activities(), self.CARDS["activities"], request)
+            .select_related("school")
+            .order_by("-start")[:8]
         )
         context["apprenticeships"] = self.apprenticeships.select_related("mentor", "apprentice")
         # 成果 filed for the workshop (tracking.OutputRecord): only what a reviewer verified.
