@@ -7,6 +7,7 @@ import pytest
 
 import caching
 from tests import session_demo
+from tests.scheduling import pytest_collection_modifyitems  # noqa: F401  (a hook)
 from tests.session_demo import load_demo
 
 

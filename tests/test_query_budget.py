@@ -36,6 +36,9 @@ from tests.session_demo import load_demo
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from generate_resources import write as write_rows
 
+# One of the suite's longest: parallel runs hand it out first (tests/scheduling.py).
+pytestmark = pytest.mark.heavy
+
 BUDGET = 12
 # Not counted: the savepoint and planner setting that wrap each search query on PostgreSQL
 # (search/backends/postgres.py), three statements around a query rather than queries.
