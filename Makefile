@@ -100,8 +100,11 @@ deploy-smoke: $(STAMP) deploy-tools ## Start the production layout on loopback a
 # runs differ in length, and whichever ends first leaves its core to the other's workers
 # instead of idling (one process a run: 7 min 36 s for the longer, the other core idle).
 PYTEST_WORKERS ?= 2
+# The long scopes first (tests/scheduling.py), rather than xdist's order by number of tests,
+# which left the longest (single-test) scopes to the end of the run.
+PYTEST_DIST ?= --dist loadscope --no-loadscope-reorder
 pytest: $(STAMP) browser-deps media-tools ## The whole test suite on SQLite
-	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope
+	env -u DATABASE_URL $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DIST)
 
 # The browser tests drive Debian's Chromium (never a browser Playwright downloads); the CJK font
 # makes Chinese legible in their failure screenshots. Installs both when missing (root or sudo).
@@ -121,7 +124,7 @@ test-browser: $(STAMP) browser-deps media-tools ## Only the browser journeys and
 pytest-postgres: $(STAMP) media-tools ## The database-specific tests again on PostgreSQL
 	@if $(PY) -c "import os, psycopg; psycopg.connect(os.environ['TEST_DATABASE_URL'], dbname='postgres', connect_timeout=5).close()" 2>/dev/null; then \
 		echo "== PostgreSQL at $(TEST_DATABASE_URL): running the database-specific tests"; \
-		DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadscope -m both_databases; rc=$$?; \
+		DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DIST) -m both_databases; rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "== no test is marked both_databases"; fi; \
 		exit $$rc; \
 	elif [ -n "$$REQUIRE_POSTGRES" ]; then \

@@ -250,6 +250,7 @@ class ResourceImporter:
         self.lookups = {}
         self.created_terms = []
         self.stored_files = []
+        self.base_slugs = {}  # title -> its pinyin slug: `renamed` and the write both need it
 
     # -- checking ----------------------------------------------------------------------
 
@@ -393,7 +394,7 @@ class ResourceImporter:
         taken = set(siblings.values_list("slug", flat=True))
         found = []
         for row in rows:
-            base = pinyin_slug(row.title)[:70] or "ziyuan"
+            base = self._base_slug(row.title)
             slug = self._slug(row.title, taken)
             if slug != base:
                 found.append((row.number, row.title, slug))
@@ -511,8 +512,16 @@ class ResourceImporter:
         purge()  # rows written in bulk send no signals: cached listings must go
         return created
 
+    def _base_slug(self, title):
+        """The title's slug before any -2, -3, spelled in pinyin once per title: `renamed`
+        asks it of every row twice and the write once more (0.13 ms of CPU a title)."""
+        base = self.base_slugs.get(title)
+        if base is None:
+            base = self.base_slugs[title] = pinyin_slug(title)[:70] or "ziyuan"
+        return base
+
     def _slug(self, title, taken):
-        base = pinyin_slug(title)[:70] or "ziyuan"
+        base = self._base_slug(title)
         slug, n = base, 1
         while slug in taken:
             n += 1

@@ -9,6 +9,7 @@ from pytest_django.fixtures import validate_django_db
 
 import caching
 from tests import session_demo, template_db
+from tests.scheduling import pytest_collection_modifyitems  # noqa: F401  (a hook)
 from tests.session_demo import load_demo
 
 

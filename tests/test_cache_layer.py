@@ -31,6 +31,9 @@ import caching
 from caching import failfast
 from tests.session_demo import load_demo
 
+# One of the suite's longest: parallel runs hand it out first (tests/scheduling.py).
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

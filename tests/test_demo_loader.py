@@ -30,6 +30,9 @@ from content.models import (
 )
 from home.models import HomePage
 
+# One of the suite's longest: parallel runs hand it out first (tests/scheduling.py).
+pytestmark = pytest.mark.heavy
+
 
 def load(*args):
     out = StringIO()

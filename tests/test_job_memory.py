@@ -19,6 +19,9 @@ import pytest
 from content import extraction
 from tests.bombs import LARGE_BOMB_MB, SMALL_BOMB_MB, word_bomb
 
+# One of the suite's longest: parallel runs hand it out first (tests/scheduling.py).
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_KB = 300 * 1024
 GROWTH_KB = 20 * 1024

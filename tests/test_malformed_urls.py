@@ -24,6 +24,9 @@ from tests.session_demo import load_demo
 
 # Generated requests; every kind of URL gets at least PER_KIND of them (the test checks),
 # and every value of WEIRD is sent besides.
+# One of the suite's longest: parallel runs hand it out first (tests/scheduling.py).
+pytestmark = pytest.mark.heavy
+
 REQUESTS = 700
 PER_KIND = 10
 

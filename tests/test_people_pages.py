@@ -25,6 +25,9 @@ from content.models import (
 from tests.session_demo import load_demo
 from tracking.models import OutputRecord
 
+# One of the suite's longest: parallel runs hand it out first (tests/scheduling.py).
+pytestmark = pytest.mark.heavy
+
 PERSON_LINK = re.compile(r'href="(/people/[^"/]+/)"')
 NOTHING_PUBLIC = "暂无公开的成长档案内容"
 

@@ -9,6 +9,9 @@ import pytest
 
 from tests.test_csp import directives
 
+# One of the suite's longest: parallel runs hand it out first (tests/scheduling.py).
+pytestmark = pytest.mark.heavy
+
 ROOT = Path(__file__).resolve().parent.parent
 PRINT_SETTINGS = (
     "import django; django.setup(); from django.conf import settings as s; "
