@@ -138,7 +138,9 @@ class CheckedPagesAPIViewSet(CheckedParametersMixin, PagesAPIViewSet):
         if page is None or self.action != "listing_view":
             return page
         page = with_references(page)
-        lookups = related_to_read(queryset.model, self.get_serializer_class().Meta.fields)
+        # The model the serializer is made for (a search's results may not name one).
+        model = self.get_queryset().model
+        lookups = related_to_read(model, self.get_serializer_class().Meta.fields)
         if lookups and page:
             prefetch_related_objects(page, *lookups)
         return page
