@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 
+from taggit.managers import TaggableManager
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
@@ -10,7 +13,9 @@ from wagtail.images.api.v2.views import ImagesAPIViewSet
 from wagtail.models import Page, PageViewRestriction
 
 from caching.privacy import public
+from caching.shared import site_for
 from content import params
+from content.references import with_references
 from privacy.files import readable
 
 # Past this, an offset names no page of any real listing, and SQLite cannot add it to a limit.
@@ -28,6 +33,31 @@ NUMBERS = {
 # Words the pages' filters take besides numbers (child_of=root).
 WORDS = {"child_of": {"root"}, "descendant_of": {"root"}}
 OPERATORS = {"and", "or"}
+
+
+def related_to_read(model, names):
+    """The relations of `model` among the field names a listing shows, as prefetch lookups:
+    keys (a page's workshop, teacher, cover image, locale), many-to-many (authors) and child
+    rows (documents) with the keys their own API fields show (each document's file).
+    Tags are left out: Wagtail's TagsField asks for them sorted, a query of its own anyway."""
+    lookups = []
+    for name in names:
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:  # a property or a label (label_of)
+            continue
+        if not field.is_relation or isinstance(field, TaggableManager):
+            continue
+        lookups.append(name)
+        if field.one_to_many:
+            child = field.related_model
+            shown = {f.name for f in getattr(child, "api_fields", ())}
+            lookups += [
+                f"{name}__{f.name}"
+                for f in child._meta.concrete_fields
+                if f.many_to_one and f.name in shown
+            ]
+    return lookups
 
 
 class CheckedParametersMixin:
@@ -60,7 +90,18 @@ class CheckedPagesAPIViewSet(CheckedParametersMixin, PagesAPIViewSet):
     database for the restrictions on every request, and with `type=` narrowed the type's
     pages by `pk IN (every live public page)`, which SQLite built in full for each of a
     search's statements (20 ms each at 50,000 pages). Other visitors get Wagtail's own
-    answer, which lets each through the restrictions they pass."""
+    answer, which lets each through the restrictions they pass.
+
+    The site is the cached one (caching.shared.site_for) rather than Wagtail's query, and
+    the pages are built once per request: Wagtail asks for them three times (the listing,
+    the serializer's model, the serializer's context), which cost a search a third of its
+    Python time (bench/api_profile.py)."""
+
+    def initial(self, request, *args, **kwargs):
+        # Before Wagtail's SiteFilterValidator and the pages' URLs, which read
+        # request._wagtail_site first.
+        site_for(request)
+        super().initial(request, *args, **kwargs)
 
     def public_only(self):
         request = self.request
@@ -68,15 +109,41 @@ class CheckedPagesAPIViewSet(CheckedParametersMixin, PagesAPIViewSet):
         return not (request.user.is_authenticated or passed)
 
     def get_base_queryset(self):
-        if not self.public_only():
-            return super().get_base_queryset()
-        return self.public_pages(Page)
+        if not hasattr(self, "_base_queryset"):
+            if self.public_only():
+                self._base_queryset = self.public_pages(Page)
+            else:
+                self._base_queryset = super().get_base_queryset()
+        return self._base_queryset
 
     def get_queryset(self):
-        queryset = super().get_queryset()  # checks `type=`
-        if queryset.model is not Page and self.public_only():
-            return self.public_pages(queryset.model)  # one type: filtered on its own rows
-        return queryset
+        if not hasattr(self, "_queryset"):
+            queryset = super().get_queryset()  # checks `type=`
+            if queryset.model is not Page and self.public_only():
+                queryset = self.public_pages(queryset.model)  # one type: its own rows
+            self._queryset = queryset
+        return self._queryset
+
+    def get_serializer_class(self):
+        if not hasattr(self, "_serializer_class"):
+            self._serializer_class = super().get_serializer_class()
+        return self._serializer_class
+
+    def paginate_queryset(self, queryset):
+        """The page of results, with the relations the listing shows read for all its pages
+        at once: reference data from the cached lists, the others by one query each.
+        Wagtail's serializers read them page by page: 100 queries for 10 resources with
+        `fields=*` (search or not), 2 per page for `fields=subject,grade`."""
+        page = super().paginate_queryset(queryset)
+        if page is None or self.action != "listing_view":
+            return page
+        page = with_references(page)
+        # The model the serializer is made for (a search's results may not name one).
+        model = self.get_queryset().model
+        lookups = related_to_read(model, self.get_serializer_class().Meta.fields)
+        if lookups and page:
+            prefetch_related_objects(page, *lookups)
+        return page
 
     def public_pages(self, model):
         """wagtail.api.querysets.get_public_pages_queryset, but for the restrictions."""

@@ -178,3 +178,38 @@ def test_every_public_page_renders_within_the_query_budget(portal_urls, cold, db
     print("\n".join(f"{n:>4}  {name}" for name, n in counts.items()))
     over = [f"{name}: {n} queries (budget {BUDGET})" for name, n in counts.items() if n > BUDGET]
     assert not over, "over the query budget: " + "; ".join(over)
+
+
+# The API search (`/api/v2/pages/?search=`, 10 results and the count) of an anonymous
+# visitor asks for two things besides the search's own statements (the count, then a tier or
+# more, each on the full-text index): the generations, read once per request, and the pages
+# of results. The site and the private sections come from the shared cache (caching.shared,
+# caching.privacy), and the pages are built once per request, not each time Wagtail asks.
+API_SEARCHES = ["数学", "函数 教案", "高一数学教案"]
+API_DOORS = {"API": {}, "API type=": {"type": "content.ResourcePage"}}
+# The count, up to three tiers, and the test of a phrase of pieces before it is loosened.
+SEARCH_STATEMENTS = 5
+
+
+def is_search(sql):
+    return "wagtailsearch_indexentry" in sql
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+@pytest.mark.parametrize("door", API_DOORS)
+def test_api_search_asks_nothing_but_the_search_and_its_pages(portal_urls, door, db, client):
+    params = {"limit": 10, **API_DOORS[door]}
+    over = []
+    for q in API_SEARCHES:
+        client.get("/api/v2/pages/", {"search": q, **params})  # the shared lists, warm
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v2/pages/", {"search": q, **params})
+        assert response.status_code == 200, q
+        found = response.json()
+        assert found["meta"]["total_count"] > 0, q
+        assert len(found["items"]) == min(10, found["meta"]["total_count"]), q
+        statements = [x["sql"] for x in queries.captured_queries if not is_control(x["sql"])]
+        around = [sql for sql in statements if not is_search(sql)]
+        if len(around) != 2 or len(statements) - len(around) > SEARCH_STATEMENTS:
+            over.append(f"{q}: " + "; ".join(sql[:100] for sql in statements))
+    assert not over, f"{door} asks more than the search and its pages: " + " | ".join(over)
