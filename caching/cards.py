@@ -363,8 +363,8 @@ def _page_saved(sender, instance, raw=False, **kwargs):
         forget_page_cards([instance.pk])
 
 
-def _row_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
+def _row_changed(sender, instance, created=False, raw=False, **kwargs):
+    if not raw and not created:  # no page can point to a row just made
         forget_cards_showing(type(instance), [instance.pk])
 
 

@@ -73,6 +73,12 @@ def ffprobe(path):
 
 
 @pytest.mark.both_databases
+def transcoding(callbacks):
+    """The after-commit callbacks that queue a transcode (a change to a video also has the
+    kept cards of pages showing it forgotten after commit: caching.cards)."""
+    return [c for c in callbacks if c.__module__ == "content.video_tasks"]
+
+
 class VideoTests(TestCase):
     @classmethod
     def setUpTestData(cls):
@@ -158,16 +164,16 @@ class VideoTests(TestCase):
         # A broken file fails at once: enough to see the job run, without a transcode.
         with self.captureOnCommitCallbacks(execute=True) as jobs:
             media = video("新上传的视频", data=b"not a video at all", name="new.mp4")
-        self.assertEqual(len(jobs), 1)
+        self.assertEqual(len(transcoding(jobs)), 1)
         self.assertEqual(VideoProcessing.objects.get(media=media).status, VideoStatus.FAILED)
         with self.captureOnCommitCallbacks(execute=True) as jobs:
             media.title = "改了标题的视频"
             media.save()
-        self.assertEqual(jobs, [])
+        self.assertEqual(transcoding(jobs), [])
         with self.captureOnCommitCallbacks(execute=True) as jobs:
             media.file = ContentFile(b"still not a video", name="replaced.mp4")
             media.save()
-        self.assertEqual(len(jobs), 1)
+        self.assertEqual(len(transcoding(jobs)), 1)
         self.assertEqual(VideoProcessing.objects.get(media=media).source, media.file.name)
 
     @override_settings(PORTAL_MEDIA_MAX_UPLOAD_SIZE=10_000)
