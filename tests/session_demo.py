@@ -31,12 +31,13 @@ from django.db import connection, transaction
 
 from caching import purge
 from portal.setup.demo import DemoLoader
+from tests.run_folder import RunFolder
 
 # FTS5 keeps an index in these tables beside each virtual table; they follow it.
 FTS5_SHADOW_SUFFIXES = ("data", "idx", "content", "docsize", "config")
 
 _snapshots = {}
-_workdir = None
+_folder = RunFolder("portal-test-demo-")
 
 
 def load_demo(demo_accounts=False, library=True):
@@ -87,7 +88,7 @@ def _build(options, tables, before):
         after = _rows(table)
         if _fingerprint({table: after}) != _fingerprint({table: before[table]}):
             rows[table] = after
-    folder = Path(tempfile.mkdtemp(prefix="files-", dir=_session_dir()))
+    folder = Path(tempfile.mkdtemp(prefix="files-", dir=_folder.path()))
     files = {}
     for name in sorted(_media_files(media) - files_before):
         copy = folder / name
@@ -104,8 +105,8 @@ def _shared(key, build):
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         return build()
     name = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
-    path = _session_dir() / f"{name}.pickle"
-    with open(_session_dir() / f"{name}.lock", "w") as lock:
+    path = _folder.path() / f"{name}.pickle"
+    with open(_folder.path() / f"{name}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if path.exists():
             snapshot = pickle.loads(path.read_bytes())
@@ -134,30 +135,9 @@ def _restore(snapshot):
     purge()  # as the loader's publishing does: no cached page outlives the new content
 
 
-def _session_dir():
-    global _workdir
-    if _workdir is None:
-        if os.environ.get("PYTEST_XDIST_WORKER"):
-            # One folder for the run's workers, named by the process that started them,
-            # which removes it when the run ends (cleanup()).
-            _workdir = _run_dir(os.getppid())
-            _workdir.mkdir(exist_ok=True)
-        else:
-            _workdir = Path(tempfile.mkdtemp(prefix="portal-test-demo-"))
-    return _workdir
-
-
-def _run_dir(pid):
-    return Path(tempfile.gettempdir()) / f"portal-test-demo-run-{pid}"
-
-
 def cleanup():
     """Called when the session ends, in each worker and in the process that started them."""
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        return  # the other workers may still read the shared folder
-    shutil.rmtree(_run_dir(os.getpid()), ignore_errors=True)
-    if _workdir is not None:
-        shutil.rmtree(_workdir, ignore_errors=True)
+    _folder.remove()
 
 
 def _media_files(root):

@@ -21,7 +21,6 @@ started the run drops the template when the run ends (drop_template()).
 import fcntl
 import hashlib
 import os
-import shutil
 import sqlite3
 import sys
 import tempfile
@@ -35,7 +34,9 @@ from django.test.utils import teardown_databases
 
 import psycopg
 
-_workdir = None
+from tests.run_folder import RunFolder
+
+_folder = RunFolder("portal-test-db-")
 
 
 def setup(aliases, serialized_aliases, *, verbosity=0, keepdb=False, createdb=False):
@@ -47,7 +48,7 @@ def setup(aliases, serialized_aliases, *, verbosity=0, keepdb=False, createdb=Fa
         old_name = connection.settings_dict["NAME"]
         template = _template_name(connection, kept=keepdb)
         with _locked(f"{alias}.lock"):
-            ready = _run_dir() / f"{alias}.ready"
+            ready = _folder.path() / f"{alias}.ready"
             if not ready.exists():
                 _build(connection, template, verbosity, keepdb=keepdb and not createdb)
                 ready.touch()
@@ -78,10 +79,7 @@ def drop_template(keepdb=False):
                 admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         except psycopg.Error as error:
             print(f"The template database {name} was not dropped: {error}", file=sys.stderr)
-    if _workdir is not None:
-        shutil.rmtree(_workdir, ignore_errors=True)
-    if not os.environ.get("PYTEST_XDIST_WORKER"):
-        shutil.rmtree(_workers_run_dir(os.getpid()), ignore_errors=True)
+    _folder.remove()
 
 
 # -- the template ----------------------------------------------------------------------------
@@ -101,7 +99,7 @@ def _test_name(connection):
 def _template_name(connection, kept):
     if connection.vendor == "sqlite":
         if not kept:
-            return str(_run_dir() / f"{connection.alias}.sqlite3")
+            return str(_folder.path() / f"{connection.alias}.sqlite3")
         # Kept between --reuse-db runs: one file per checkout and database alias.
         checkout = hashlib.sha256(str(settings.BASE_DIR).encode()).hexdigest()[:12]
         name = f"portal-test-template-{checkout}-{connection.alias}.sqlite3"
@@ -164,25 +162,9 @@ def _admin(connection):
 
 @contextmanager
 def _locked(name):
-    with open(_run_dir() / name, "w") as lock:
+    with open(_folder.path() / name, "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _run_dir():
-    global _workdir
-    if _workdir is None:
-        if os.environ.get("PYTEST_XDIST_WORKER"):
-            # Named by the process that started the workers, which removes it at the end.
-            _workdir = _workers_run_dir(os.getppid())
-            _workdir.mkdir(exist_ok=True)
-        else:
-            _workdir = Path(tempfile.mkdtemp(prefix="portal-test-db-"))
-    return _workdir
-
-
-def _workers_run_dir(pid):
-    return Path(tempfile.gettempdir()) / f"portal-test-db-run-{pid}"
