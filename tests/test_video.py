@@ -72,13 +72,13 @@ def ffprobe(path):
     return {s["codec_type"]: s for s in json.loads(out)["streams"]}
 
 
-@pytest.mark.both_databases
 def transcoding(callbacks):
     """The after-commit callbacks that queue a transcode (a change to a video also has the
     kept cards of pages showing it forgotten after commit: caching.cards)."""
     return [c for c in callbacks if c.__module__ == "content.video_tasks"]
 
 
+@pytest.mark.both_databases
 class VideoTests(TestCase):
     @classmethod
     def setUpTestData(cls):
