@@ -151,24 +151,30 @@ def public_figures(today):
     """Everything the page shows everyone, from the figures tracking.kept keeps up to date
     (four queries). Made once per day and generation: the tracking records, pages and
     semesters it is made of all purge the page cache."""
-    semesters = [s for s in Semester.objects.order_by("start") if s.start <= today]
+    every_semester = list(Semester.objects.order_by("start", "pk"))
+    semesters = [s for s in every_semester if s.start <= today]
     semester = current_semester(semesters, today)
-    figures = kept.page_figures(semester, today)
+    figures = kept.page_figures(every_semester, semester, today)
     return _figures(
         semesters,
         semester,
         kept.target_progress(today),
         headline_counts(figures["counts"]),
         figures["compliance"],
-        per_semester(semesters, figures["activity_days"]),
-        per_semester(semesters, figures["output_days"]),
+        semester_totals(semesters, figures["activities_by_semester"]),
+        semester_totals(semesters, figures["outputs_by_semester"]),
     )
+
+
+def semester_totals(semesters, totals):
+    """per_semester's rows from totals kept by semester pk."""
+    return [(short_semester(s), totals.get(s.pk, 0)) for s in semesters]
 
 
 def fresh_public_figures(today):
     """public_figures computed from the records and pages, without what is kept: what the
     tests compare the kept figures with."""
-    semesters = [s for s in Semester.objects.order_by("start") if s.start <= today]
+    semesters = [s for s in Semester.objects.order_by("start", "pk") if s.start <= today]
     semester = Semester.objects.current(today)
     return _figures(
         semesters,
