@@ -455,7 +455,9 @@ def run(site, database, args, modes, bakerydemo=None):
         wanted = [name.strip() for name in args.pages.split(",")]
         unknown = sorted(set(wanted) - set(urls))
         if unknown:
-            raise SystemExit(f"--pages: no page named {', '.join(unknown)}; pages: {', '.join(urls)}")
+            raise SystemExit(
+                f"--pages: no page named {', '.join(unknown)}; pages: {', '.join(urls)}"
+            )
         urls = {name: path for name, path in urls.items() if name in wanted}
     bakery_urls = bakerydemo.urls() if bakerydemo else {}
     results = {}

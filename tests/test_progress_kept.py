@@ -313,14 +313,14 @@ class ResultsPageShowsChangesAtOnceTests(TestCase):
 
     def shown(self):
         html = self.client.get("/results/").content.decode()
-        headline = dict(
-            (label, int(value))
+        headline = {
+            label: int(value)
             for value, label in re.findall(
                 r'results-figures__value">(\d+)</span><span class="results-figures__label">'
                 r"[场项](教研活动|已核实成果)<",
                 html,
             )
-        )
+        }
         label = results.short_semester(self.semester)
         activities = re.search(rf"<title>{label}：(\d+)场</title>", html)
         outputs = re.search(rf"<title>{label}：(\d+)项</title>", html)
@@ -357,14 +357,19 @@ class ResultsPageShowsChangesAtOnceTests(TestCase):
             held = timezone.make_aware(
                 datetime.datetime.combine(self.semester.end, datetime.time(10))
             )
-        activity = ActivityPage.objects.live().public().first().copy(
-            to=ActivityIndexPage.objects.get(),
-            update_attrs={
-                "slug": "shown-at-once",
-                "start": held,
-                "end": held + datetime.timedelta(minutes=45),
-            },
-            keep_live=False,
+        activity = (
+            ActivityPage.objects.live()
+            .public()
+            .first()
+            .copy(
+                to=ActivityIndexPage.objects.get(),
+                update_attrs={
+                    "slug": "shown-at-once",
+                    "start": held,
+                    "end": held + datetime.timedelta(minutes=45),
+                },
+                keep_live=False,
+            )
         )
         activity.save_revision().publish()
         after_activity = self.shown()
