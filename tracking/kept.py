@@ -333,6 +333,9 @@ def _refresh_counts(keys, lock=True):
     if data.get("semesters") != spans:
         keys = set(keys) | {"activities", "outputs"}
         data["semesters"] = spans
+        # Made by an earlier release: the days, summed on every read then.
+        data.pop("activity_days", None)
+        data.pop("output_days", None)
     for key in keys & set(PAGE_COUNTS):
         data[key] = PAGE_COUNTS[key].objects.live().public().count()
     if "activities" in keys:
