@@ -9,6 +9,7 @@ from caching import fragment
 from content.models import ActivityPage, RecordingPage, ResourcePage, School, WorkshopPage
 from tracking import kept
 from tracking.charts import bar_chart, line_chart
+from tracking.labels import choice_label
 
 # From the model modules, not the package: the 成效 page (tracking.models.pages) renders with
 # this module, so it is imported while the package is still being loaded.
@@ -50,7 +51,7 @@ def progress_groups(progress):
         (
             school.name if school else "全区及两校共同目标",
             [
-                (area.label, by_school[school][area.value])
+                (choice_label(Area, area), by_school[school][area.value])
                 for area in areas
                 if by_school[school][area.value]
             ],
