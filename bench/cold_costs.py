@@ -15,10 +15,17 @@ BUFFERS) and their plans printed.
     DATABASE_URL=postgres://... REDIS_URL=redis://127.0.0.1:6379/4 \\
         DJANGO_SETTINGS_MODULE=bench.settings PYTHONPATH=. \\
         .venv/bin/python bench/cold_costs.py [--runs 30] [--explain 3] [--page 成效] [--statements]
+        [--profile 25]
+
+With --profile N, each page's cold requests are run under cProfile and its N costliest
+functions printed (by own time, then by cumulative time); the CPU figures are then the
+profiled ones, higher than without.
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -90,7 +97,7 @@ def server_cpu():
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
-def measure(client, url, runs):
+def measure(client, url, runs, profiler=None):
     cpu, db_cpu, db_time, counts, last = [], [], [], [], None
     client.get(url)  # this process's imports and templates, once
     for _ in range(runs):
@@ -99,7 +106,11 @@ def measure(client, url, runs):
         server_before = server_cpu()
         with connection.execute_wrapper(statements):
             started = time.process_time()
+            if profiler is not None:
+                profiler.enable()
             response = client.get(url)
+            if profiler is not None:
+                profiler.disable()
             cpu.append(time.process_time() - started)
         db_cpu.append(server_cpu() - server_before)
         assert response.status_code == 200, (url, response.status_code)
@@ -127,6 +138,9 @@ def main():
     parser.add_argument("--page", action="append", help="only these pages (by name)")
     parser.add_argument("--statements", action="store_true", help="print every statement")
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN the N slowest")
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="cProfile: the N costliest functions"
+    )
     args = parser.parse_args()
     assert not settings.PAGE_CACHE_ENABLED or os.environ["BENCH_PAGE_CACHE"] == "1"
     client = Client(HTTP_HOST="127.0.0.1")  # an allowed host (bench.settings)
@@ -137,12 +151,17 @@ def main():
     for name, url in urls().items():
         if args.page and name not in args.page:
             continue
-        figures = measure(client, url, args.runs)
+        profiler = cProfile.Profile() if args.profile else None
+        figures = measure(client, url, args.runs, profiler)
         print(
             f"{name:26} {figures['cpu_ms']:7.1f} {figures['db_cpu_ms']:9.1f} "
             f"{figures['db_ms']:7.1f} {figures['queries']:7.0f}",
             flush=True,
         )
+        if profiler is not None:
+            stats = pstats.Stats(profiler, stream=sys.stdout)
+            for order in ("tottime", "cumulative"):
+                stats.sort_stats(order).print_stats(args.profile)
         rows = figures["statements"]
         if args.statements:
             for seconds, sql, _params in rows:

@@ -172,8 +172,12 @@ class HomePage(BasePage):
 
     @staticmethod
     def activities(request):
+        # Without the minutes (body): the cards do not show them, and twenty of them were
+        # most of what the home page's lists cost to read and to pickle.
         return with_kept_cards(
-            ActivityPage.objects.live().public(), ActivityIndexPage.card_template, request
+            ActivityPage.objects.live().public().defer_streamfields(),
+            ActivityIndexPage.card_template,
+            request,
         )
 
     def get_context(self, request, *args, **kwargs):

@@ -3,6 +3,7 @@ after every kind of change they equal a fresh computation, and a cold 成效 pag
 a few queries."""
 
 import datetime
+import re
 from unittest import mock
 
 from django.core.management import call_command
@@ -37,6 +38,7 @@ from tracking.models import (
     KeptFigures,
     OutputRecord,
     OutputStatus,
+    Semester,
     Target,
     TargetFigure,
     TargetKind,
@@ -296,3 +298,109 @@ class ColdResultsPageTests(TestCase):
         self.cold("/results/")  # any part made on another day is made now, once
         results_page = self.cold("/results/")
         assert results_page <= shared + 6, (results_page, shared)
+
+
+@pytest.mark.both_databases
+@override_settings(PAGE_CACHE_ENABLED=True)
+class ResultsPageShowsChangesAtOnceTests(TestCase):
+    """The kept semester totals (the charts) and headline counts on the 成效 page itself, the
+    page cache on: each change shows on the next view, as a fresh computation has it."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_demo()
+        cls.office = make_user("office-at-once", is_superuser=True, is_staff=True)
+
+    def shown(self):
+        html = self.client.get("/results/").content.decode()
+        headline = {
+            label: int(value)
+            for value, label in re.findall(
+                r'results-figures__value">(\d+)</span><span class="results-figures__label">'
+                r"[场项](教研活动|已核实成果)<",
+                html,
+            )
+        }
+        label = results.short_semester(self.semester)
+        activities = re.search(rf"<title>{label}：(\d+)场</title>", html)
+        outputs = re.search(rf"<title>{label}：(\d+)项</title>", html)
+        return {
+            "activities": headline["教研活动"],
+            "outputs": headline["已核实成果"],
+            "semester activities": int(activities.group(1)),
+            "semester outputs": int(outputs.group(1)),
+        }
+
+    def fresh(self):
+        """The same figures computed from the records and pages."""
+        today = timezone.localdate()
+        figures = results.fresh_public_figures(today)
+        html = str(figures["activity_chart"]) + str(figures["output_chart"])
+        label = results.short_semester(self.semester)
+        counts = {label: n for label, n, _unit in figures["headline_counts"]}
+        return {
+            "activities": counts["教研活动"],
+            "outputs": counts["已核实成果"],
+            "semester activities": int(re.search(rf"{label}：(\d+)场", html).group(1)),
+            "semester outputs": int(re.search(rf"{label}：(\d+)项", html).group(1)),
+        }
+
+    def test_an_activity_a_record_and_a_semester_show_on_the_next_view(self):
+        today = timezone.localdate()
+        self.semester = Semester.objects.current(today)
+        before = self.shown()
+        assert before == self.fresh()
+
+        # An activity held an hour ago (or on the semester's last day, in a holiday).
+        held = timezone.now() - datetime.timedelta(hours=1)
+        if not self.semester.contains(timezone.localtime(held).date()):
+            held = timezone.make_aware(
+                datetime.datetime.combine(self.semester.end, datetime.time(10))
+            )
+        activity = (
+            ActivityPage.objects.live()
+            .public()
+            .first()
+            .copy(
+                to=ActivityIndexPage.objects.get(),
+                update_attrs={
+                    "slug": "shown-at-once",
+                    "start": held,
+                    "end": held + datetime.timedelta(minutes=45),
+                },
+                keep_live=False,
+            )
+        )
+        activity.save_revision().publish()
+        after_activity = self.shown()
+        assert after_activity == {
+            **before,
+            "activities": before["activities"] + 1,
+            "semester activities": before["semester activities"] + 1,
+        }
+
+        record = OutputRecord.objects.filter(status=OutputStatus.SUBMITTED).first()
+        record.date = min(today, self.semester.end)
+        record.save()
+        record.verify(self.office)
+        after_record = self.shown()
+        assert after_record == {
+            **after_activity,
+            "outputs": before["outputs"] + 1,
+            "semester outputs": before["semester outputs"] + 1,
+        }
+
+        # The semester ends the day before both: they leave its bar, the headline keeps them.
+        self.semester.end = min(record.date, timezone.localtime(held).date())
+        self.semester.end -= datetime.timedelta(days=1)
+        self.semester.start = min(self.semester.start, self.semester.end)
+        self.semester.save()
+        moved = self.shown()
+        assert moved == self.fresh()
+        assert moved["activities"] == after_record["activities"]
+        assert moved["semester activities"] < after_record["semester activities"]
+        assert moved["semester outputs"] < after_record["semester outputs"]
+
+        activity.unpublish()
+        record.delete()
+        assert self.shown() == self.fresh()

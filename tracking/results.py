@@ -9,6 +9,7 @@ from caching import fragment
 from content.models import ActivityPage, RecordingPage, ResourcePage, School, WorkshopPage
 from tracking import kept
 from tracking.charts import bar_chart, line_chart
+from tracking.labels import choice_label
 
 # From the model modules, not the package: the 成效 page (tracking.models.pages) renders with
 # this module, so it is imported while the package is still being loaded.
@@ -50,7 +51,7 @@ def progress_groups(progress):
         (
             school.name if school else "全区及两校共同目标",
             [
-                (area.label, by_school[school][area.value])
+                (choice_label(Area, area), by_school[school][area.value])
                 for area in areas
                 if by_school[school][area.value]
             ],
@@ -151,24 +152,30 @@ def public_figures(today):
     """Everything the page shows everyone, from the figures tracking.kept keeps up to date
     (four queries). Made once per day and generation: the tracking records, pages and
     semesters it is made of all purge the page cache."""
-    semesters = [s for s in Semester.objects.order_by("start") if s.start <= today]
+    every_semester = list(Semester.objects.order_by("start", "pk"))
+    semesters = [s for s in every_semester if s.start <= today]
     semester = current_semester(semesters, today)
-    figures = kept.page_figures(semester, today)
+    figures = kept.page_figures(every_semester, semester, today)
     return _figures(
         semesters,
         semester,
         kept.target_progress(today),
         headline_counts(figures["counts"]),
         figures["compliance"],
-        per_semester(semesters, figures["activity_days"]),
-        per_semester(semesters, figures["output_days"]),
+        semester_totals(semesters, figures["activities_by_semester"]),
+        semester_totals(semesters, figures["outputs_by_semester"]),
     )
+
+
+def semester_totals(semesters, totals):
+    """per_semester's rows from totals kept by semester pk."""
+    return [(short_semester(s), totals.get(s.pk, 0)) for s in semesters]
 
 
 def fresh_public_figures(today):
     """public_figures computed from the records and pages, without what is kept: what the
     tests compare the kept figures with."""
-    semesters = [s for s in Semester.objects.order_by("start") if s.start <= today]
+    semesters = [s for s in Semester.objects.order_by("start", "pk") if s.start <= today]
     semester = Semester.objects.current(today)
     return _figures(
         semesters,
@@ -181,21 +188,30 @@ def fresh_public_figures(today):
     )
 
 
+def public_part(today):
+    """The public figures as HTML, the same for every visitor, with the semesters the
+    office's part needs: one fragment. The figures themselves are not kept beside it:
+    pickling their 70 targets with their schools, levels and measures for the shared cache
+    cost a cold page more than computing them."""
+    figures = public_figures(today)
+    return {
+        # 70 targets with their figures were 10 ms of template work on each view.
+        "figures_html": render_to_string("tracking/results_figures.html", figures),
+        "semesters": figures["semesters"],
+        "semester": figures["semester"],
+    }
+
+
 def results_context(request):
     today = timezone.localdate()
     context = dict(
         fragment(
-            f"results:{today.isoformat()}", lambda: public_figures(today), scopes=RESULTS_SCOPES
+            f"results-public:{today.isoformat()}",
+            lambda: public_part(today),
+            scopes=RESULTS_SCOPES,
         )
     )
     semesters = context.pop("semesters")
-    # The public figures as HTML, the same for every visitor: 70 targets with their
-    # figures were 10 ms of template work on each view.
-    context["figures_html"] = fragment(
-        f"results-html:{today.isoformat()}",
-        lambda: render_to_string("tracking/results_figures.html", context),
-        scopes=RESULTS_SCOPES,
-    )
     context.update(
         {
             "show_scores": request.user.has_perm(SCORES_PERMISSION),

@@ -7,6 +7,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 from content.models import ActivityType
+from tracking.labels import choice_label
 from tracking.models.outputs import OutputCategory
 
 
@@ -125,7 +126,8 @@ class CadenceRule(models.Model):
         noun = "名徒弟" if self.source == Source.APPRENTICESHIPS else "次"
         if self.source == Source.OUTPUTS:
             noun = "项"
-        return f"{self.get_scope_display()}{self.get_period_display()} ≥ {self.minimum} {noun}"
+        scope, period = choice_label(Scope, self.scope), choice_label(Period, self.period)
+        return f"{scope}{period} ≥ {self.minimum} {noun}"
 
     def activity_type_labels(self):
         labels = dict(ActivityType.choices)
