@@ -1,5 +1,6 @@
 """Settings safety: production refuses to start without its essentials."""
 
+import json
 import os
 import subprocess
 import sys
@@ -13,104 +14,6 @@ from tests.test_csp import directives
 pytestmark = pytest.mark.heavy
 
 ROOT = Path(__file__).resolve().parent.parent
-PRINT_SETTINGS = (
-    "import django; django.setup(); from django.conf import settings as s; "
-    "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECRET_KEY, s.ALLOWED_HOSTS)"
-)
-
-
-def run_with(settings_module, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    clean.update(DJANGO_SETTINGS_MODULE=settings_module, **env)
-    return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
-        cwd=ROOT,
-        env=clean,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-
-
-def test_production_refuses_to_start_without_a_secret_key():
-    result = run_with("portal.settings.production", DJANGO_ALLOWED_HOSTS="portal.example.cn")
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert "DJANGO_SECRET_KEY" in result.stderr
-
-
-def test_production_refuses_to_start_without_allowed_hosts():
-    result = run_with("portal.settings.production", DJANGO_SECRET_KEY="s" * 50)
-    assert result.returncode != 0
-    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
-
-
-def test_production_refuses_a_page_cache_kept_in_each_process():
-    result = run_with(
-        "portal.settings.production",
-        DJANGO_SECRET_KEY="k" * 50,
-        DJANGO_ALLOWED_HOSTS="portal.example.cn",
-        REDIS_URL="",
-        PAGE_CACHE_ENABLED="1",
-    )
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert "REDIS_URL" in result.stderr
-    switched_off = run_with(
-        "portal.settings.production",
-        DJANGO_SECRET_KEY="k" * 50,
-        DJANGO_ALLOWED_HOSTS="portal.example.cn",
-        REDIS_URL="",
-        PAGE_CACHE_ENABLED="0",
-    )
-    assert switched_off.returncode == 0, switched_off.stderr
-
-
-def test_production_with_its_essentials_is_locked_down():
-    result = run_with(
-        "portal.settings.production",
-        DJANGO_SECRET_KEY="k" * 50,
-        DJANGO_ALLOWED_HOSTS="portal.example.cn, www.portal.example.cn",
-        REDIS_URL="redis://127.0.0.1:6379/0",
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == [
-        "False",
-        "True",
-        "True",
-        "k" * 50,
-        "['portal.example.cn',",
-        "'www.portal.example.cn']",
-    ]
-
-
-def test_base_settings_alone_are_not_debug_and_refuse_an_empty_secret():
-    result = run_with("portal.settings.base")
-    assert result.returncode != 0
-    assert "The SECRET_KEY setting must not be empty" in result.stderr
-
-    from portal.settings import base
-
-    assert base.DEBUG is False
-
-
-def test_the_dev_key_never_reaches_production():
-    from portal.settings import dev
-
-    result = run_with(
-        "portal.settings.production",
-        DJANGO_SECRET_KEY="p" * 50,
-        DJANGO_ALLOWED_HOSTS="x.cn",
-        REDIS_URL="redis://127.0.0.1:6379/0",
-    )
-    assert dev.SECRET_KEY not in result.stdout
-
-
-@pytest.mark.parametrize("module", ["portal.wsgi"])
-def test_wsgi_defaults_to_production_settings(module):
-    source = (ROOT / module.replace(".", "/")).with_suffix(".py").read_text()
-    assert '"portal.settings.production"' in source
-
 
 # The environment deploy/README.md documents for an app server.
 PRODUCTION_ENV = {
@@ -123,22 +26,127 @@ PRODUCTION_ENV = {
     "S3_ENDPOINT_URL": "https://oss-cn-beijing.aliyuncs.com",
     "EMAIL_HOST": "smtp.example.cn",
 }
+PRODUCTION = "portal.settings.production"
+
+# Each environment a test below reads settings in: DJANGO_SETTINGS_MODULE and what is set on
+# top of this process's environment (without its DJANGO_ and S3_ variables).
+ENVIRONMENTS = {
+    "no secret key": {"DJANGO_ALLOWED_HOSTS": "portal.example.cn"},
+    "no allowed hosts": {"DJANGO_SECRET_KEY": "s" * 50},
+    "page cache without redis": {
+        "DJANGO_SECRET_KEY": "k" * 50,
+        "DJANGO_ALLOWED_HOSTS": "portal.example.cn",
+        "REDIS_URL": "",
+        "PAGE_CACHE_ENABLED": "1",
+    },
+    "no page cache, no redis": {
+        "DJANGO_SECRET_KEY": "k" * 50,
+        "DJANGO_ALLOWED_HOSTS": "portal.example.cn",
+        "REDIS_URL": "",
+        "PAGE_CACHE_ENABLED": "0",
+    },
+    "essentials": {
+        "DJANGO_SECRET_KEY": "k" * 50,
+        "DJANGO_ALLOWED_HOSTS": "portal.example.cn, www.portal.example.cn",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    },
+    "production key": {
+        "DJANGO_SECRET_KEY": "p" * 50,
+        "DJANGO_ALLOWED_HOSTS": "x.cn",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    },
+}
+MODULES = {"base alone": "portal.settings.base"}
 
 
-def test_production_passes_the_deployment_checks_without_a_warning():
+@pytest.fixture(scope="module")
+def probed():
+    """What each environment's settings hold or raise, and the deployment checks of the
+    documented one: all read by one process (tests/settings_probe.py), as a process started
+    with those variables reads them, rather than a process started for each."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "S3_"))}
-    clean.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="portal.settings.production")
+    environments = {
+        name: {"DJANGO_SETTINGS_MODULE": MODULES.get(name, PRODUCTION), **variables}
+        for name, variables in {**ENVIRONMENTS, "base alone": {}}.items()
+    }
+    request = {
+        "environments": environments,
+        "deploy_check": {**PRODUCTION_ENV, "DJANGO_SETTINGS_MODULE": PRODUCTION},
+    }
     result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, "-m", "tests.settings_probe"],
         cwd=ROOT,
         env=clean,
+        input=json.dumps(request),
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "System check identified no issues" in result.stdout
-    assert "WARNING" not in result.stdout + result.stderr
+    return json.loads(result.stdout)
+
+
+def refused(answer):
+    """The error a process with these settings stops with (the message included)."""
+    assert "values" not in answer, f"started with {answer['values']}"
+    return f"{answer['error']}: {answer['message']}"
+
+
+def test_production_refuses_to_start_without_a_secret_key(probed):
+    error = refused(probed["no secret key"])
+    assert "ImproperlyConfigured" in error
+    assert "DJANGO_SECRET_KEY" in error
+
+
+def test_production_refuses_to_start_without_allowed_hosts(probed):
+    assert "DJANGO_ALLOWED_HOSTS" in refused(probed["no allowed hosts"])
+
+
+def test_production_refuses_a_page_cache_kept_in_each_process(probed):
+    error = refused(probed["page cache without redis"])
+    assert "ImproperlyConfigured" in error
+    assert "REDIS_URL" in error
+    switched_off = probed["no page cache, no redis"]
+    assert "values" in switched_off, switched_off
+
+
+def test_production_with_its_essentials_is_locked_down(probed):
+    assert probed["essentials"].get("values") == [
+        "False",
+        "True",
+        "True",
+        repr("k" * 50),
+        repr(["portal.example.cn", "www.portal.example.cn"]),
+    ], probed["essentials"]
+
+
+def test_base_settings_alone_are_not_debug_and_refuse_an_empty_secret(probed):
+    assert "The SECRET_KEY setting must not be empty" in refused(probed["base alone"])
+
+    from portal.settings import base
+
+    assert base.DEBUG is False
+
+
+def test_the_dev_key_never_reaches_production(probed):
+    from portal.settings import dev
+
+    values = probed["production key"]["values"]
+    assert values[3] == repr("p" * 50)
+    assert dev.SECRET_KEY not in repr(values)
+
+
+@pytest.mark.parametrize("module", ["portal.wsgi"])
+def test_wsgi_defaults_to_production_settings(module):
+    source = (ROOT / module.replace(".", "/")).with_suffix(".py").read_text()
+    assert '"portal.settings.production"' in source
+
+
+def test_production_passes_the_deployment_checks_without_a_warning(probed):
+    check = probed["deploy_check"]
+    assert check["ok"], check["out"]
+    assert "System check identified no issues" in check["out"]
+    assert "WARNING" not in check["out"]
 
 
 def production_settings(monkeypatch):
