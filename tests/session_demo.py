@@ -15,6 +15,7 @@ like any other change, so a test that edits the demo affects no other test.
 """
 
 import fcntl
+import functools
 import hashlib
 import os
 import pickle
@@ -189,8 +190,38 @@ def _fingerprint(tables):
     digest = hashlib.sha256()
     for table in sorted(tables):
         digest.update(table.encode())
-        digest.update(repr(tables[table]).encode())
+        digest.update(repr(_comparable(table, tables[table])).encode())
     return digest.hexdigest()
+
+
+def _comparable(table, rows):
+    """A table's rows as far as they tell starting points apart. A transactional test's
+    serialized rollback adds Django's many-to-many rows back under new ids (the groups'
+    permissions among them); nothing refers to those ids, so they are left out: with them,
+    every transactional test after the first saw a new starting point and ran the loader."""
+    position = _renumbered().get(table)
+    if rows is None or position is None:
+        return rows
+    if connection.vendor == "postgresql":
+        rows = [b"\t".join(_without(line.split(b"\t"), position)) for line in rows]
+        return sorted(rows)
+    return sorted((_without(row, position) for row in rows), key=repr)
+
+
+def _without(fields, position):
+    return tuple(fields[:position]) + tuple(fields[position + 1 :])
+
+
+@functools.cache
+def _renumbered():
+    """{table: position of its id column} for the many-to-many tables Django makes."""
+    return {
+        model._meta.db_table: [f.column for f in model._meta.local_concrete_fields].index(
+            model._meta.pk.column
+        )
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.auto_created
+    }
 
 
 def _insert(cursor, table, rows):
