@@ -10,7 +10,9 @@
 
 CPU, not wall-clock: on a machine shared with other work the clock measures the neighbours.
 With --explain, each page's slowest statements are run again under EXPLAIN (ANALYZE,
-BUFFERS) and their plans printed.
+BUFFERS) and their plans printed; with --profile N, the N costliest functions (cProfile,
+cumulative) over the runs. --warm leaves the shared caches warm between requests, as
+bench/load.py's page-cache-off run does.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://127.0.0.1:6379/4 \\
         DJANGO_SETTINGS_MODULE=bench.settings PYTHONPATH=. \\
@@ -18,7 +20,9 @@ BUFFERS) and their plans printed.
 """
 
 import argparse
+import cProfile
 import os
+import pstats
 import statistics
 import sys
 import time
@@ -90,17 +94,22 @@ def server_cpu():
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
-def measure(client, url, runs):
+def measure(client, url, runs, warm=False, profile=None):
     cpu, db_cpu, db_time, counts, last = [], [], [], [], None
     client.get(url)  # this process's imports and templates, once
     for _ in range(runs):
-        clear()
+        if not warm:
+            clear()
         statements = Statements()
         server_before = server_cpu()
         with connection.execute_wrapper(statements):
+            if profile is not None:
+                profile.enable()
             started = time.process_time()
             response = client.get(url)
             cpu.append(time.process_time() - started)
+            if profile is not None:
+                profile.disable()
         db_cpu.append(server_cpu() - server_before)
         assert response.status_code == 200, (url, response.status_code)
         db_time.append(sum(t for t, _sql, _p in statements.rows))
@@ -127,6 +136,14 @@ def main():
     parser.add_argument("--page", action="append", help="only these pages (by name)")
     parser.add_argument("--statements", action="store_true", help="print every statement")
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN the N slowest")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="the shared caches left warm between requests: load.py's page-cache-off run",
+    )
+    parser.add_argument(
+        "--profile", type=int, default=0, help="print the N costliest functions (cProfile)"
+    )
     args = parser.parse_args()
     assert not settings.PAGE_CACHE_ENABLED or os.environ["BENCH_PAGE_CACHE"] == "1"
     client = Client(HTTP_HOST="127.0.0.1")  # an allowed host (bench.settings)
@@ -137,7 +154,8 @@ def main():
     for name, url in urls().items():
         if args.page and name not in args.page:
             continue
-        figures = measure(client, url, args.runs)
+        profile = cProfile.Profile() if args.profile else None
+        figures = measure(client, url, args.runs, args.warm, profile)
         print(
             f"{name:26} {figures['cpu_ms']:7.1f} {figures['db_cpu_ms']:9.1f} "
             f"{figures['db_ms']:7.1f} {figures['queries']:7.0f}",
@@ -151,6 +169,8 @@ def main():
             if sql.lstrip("( \n").upper().startswith("SELECT"):
                 print(f"\n  -- {seconds * 1000:.2f} ms: {sql[:400]}\n  -- params {params}")
                 print("  " + explain(sql, params).replace("\n", "\n  ") + "\n")
+        if profile is not None:
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(args.profile)
 
 
 if __name__ == "__main__":
