@@ -10,12 +10,13 @@
 
 CPU, not wall-clock: on a machine shared with other work the clock measures the neighbours.
 With --explain, each page's slowest statements are run again under EXPLAIN (ANALYZE,
-BUFFERS) and their plans printed.
+BUFFERS) and their plans printed. --warm leaves the shared caches warm between requests, as
+bench/load.py's page-cache-off run does.
 
     DATABASE_URL=postgres://... REDIS_URL=redis://127.0.0.1:6379/4 \\
         DJANGO_SETTINGS_MODULE=bench.settings PYTHONPATH=. \\
         .venv/bin/python bench/cold_costs.py [--runs 30] [--explain 3] [--page 成效] [--statements]
-        [--profile 25]
+        [--warm] [--profile 25]
 
 With --profile N, each page's cold requests are run under cProfile and its N costliest
 functions printed (by own time, then by cumulative time); the CPU figures are then the
@@ -97,11 +98,12 @@ def server_cpu():
     return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
-def measure(client, url, runs, profiler=None):
+def measure(client, url, runs, warm=False, profiler=None):
     cpu, db_cpu, db_time, counts, last = [], [], [], [], None
     client.get(url)  # this process's imports and templates, once
     for _ in range(runs):
-        clear()
+        if not warm:
+            clear()
         statements = Statements()
         server_before = server_cpu()
         with connection.execute_wrapper(statements):
@@ -139,6 +141,11 @@ def main():
     parser.add_argument("--statements", action="store_true", help="print every statement")
     parser.add_argument("--explain", type=int, default=0, help="EXPLAIN the N slowest")
     parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="the shared caches left warm between requests: load.py's page-cache-off run",
+    )
+    parser.add_argument(
         "--profile", type=int, default=0, metavar="N", help="cProfile: the N costliest functions"
     )
     args = parser.parse_args()
@@ -152,7 +159,7 @@ def main():
         if args.page and name not in args.page:
             continue
         profiler = cProfile.Profile() if args.profile else None
-        figures = measure(client, url, args.runs, profiler)
+        figures = measure(client, url, args.runs, args.warm, profiler)
         print(
             f"{name:26} {figures['cpu_ms']:7.1f} {figures['db_cpu_ms']:9.1f} "
             f"{figures['db_ms']:7.1f} {figures['queries']:7.0f}",

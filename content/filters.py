@@ -255,6 +255,14 @@ class FacetedListing:
         return f"?{query}" if query else "?"
 
     @cached_property
+    def shared_key(self):
+        """What names this listing's filters and counts as every visitor sees them, whatever
+        the page number (portal_tags.shared_listing_part); None when they are not shared."""
+        if self.cache_key is None:
+            return None
+        return f"{self.cache_key}:{self._digest(self._kept_params.items())}"
+
+    @cached_property
     def results(self):
         return self._filtered()
 
@@ -352,6 +360,8 @@ class FacetedListing:
     @cached_property
     def active_filters(self):
         """What is filtered on, by label, each with the URL that removes it."""
+        if not self.active:  # without reading the options, now kept in a shared fragment
+            return []
         labels = {
             g["param"]: next((o["label"] for o in g["options"] if o["selected"]), None)
             for g in self.groups

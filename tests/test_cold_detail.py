@@ -9,6 +9,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 
+from taggit.models import Tag
 from wagtail.models import Page, Site
 
 import pytest
@@ -16,7 +17,14 @@ import pytest
 import caching
 from caching.shared import site_root_paths
 from caching.snapshot import snapshot
-from content.models import DocumentPreview, DocumentPreviewPage, ResourceIndexPage, ResourcePage
+from content.models import (
+    DocumentPreview,
+    DocumentPreviewPage,
+    Person,
+    ResourceDocument,
+    ResourceIndexPage,
+    ResourcePage,
+)
 from tests.session_demo import load_demo
 
 pytestmark = [pytest.mark.both_databases, pytest.mark.django_db]
@@ -121,3 +129,41 @@ def test_an_attachments_ready_preview_shows_its_pages_and_a_pending_one_reads_no
     assert "预览正在生成" in page
     table = DocumentPreviewPage._meta.db_table
     assert not [q for q in queries.captured_queries if f'FROM "{table}"' in q["sql"]]
+
+
+def _tables_read(queries):
+    return " ".join(q["sql"] for q in queries.captured_queries)
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+def test_a_resource_pages_body_is_made_once_and_shown_until_a_change(demo):
+    resource = (
+        ResourcePage.objects.live().public().filter(documents__isnull=False).order_by("pk").first()
+    )
+    client = Client()
+    first = client.get(resource.url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(resource.url).content.decode()
+    assert again == first
+    read = _tables_read(queries)
+    for model in (ResourceDocument, Person, Tag):
+        assert model._meta.db_table not in read, model
+    attached = resource.documents.order_by("sort_order").first()
+    attached.document.title = "改过的附件标题"
+    attached.document.save()  # a file retitled: purges (caching.signals)
+    attached.title = ""
+    attached.save()
+    page = client.get(resource.url).content.decode()
+    assert "改过的附件标题" in page
+
+
+def test_a_preview_neither_shows_nor_leaves_the_shared_body(demo, rf):
+    resource = ResourcePage.objects.live().public().order_by("pk").first()
+    client = Client()
+    live = client.get(resource.url).content.decode()  # the shared body made
+    draft = ResourcePage.objects.get(pk=resource.pk)
+    draft.summary = "草稿里的新简介"
+    preview = draft.make_preview_request(preview_mode="").content.decode()
+    assert "草稿里的新简介" in preview
+    assert client.get(resource.url).content.decode() == live
+    assert "草稿里的新简介" not in live

@@ -54,6 +54,31 @@ def test_one_query_reads_every_shared_list_as_the_orm_would(demo):
     assert shared["aliases"] is False
 
 
+def test_a_snapshot_read_again_unchanged_reuses_its_instances_and_a_change_makes_new_ones(
+    demo,
+):
+    caching.purge()
+    with caching.request_scope():
+        first = snapshot()
+        top, schools = first["top"], first["content.school"]
+    caching.clear()  # as after a change elsewhere: the query again, the same rows
+    with caching.request_scope():
+        again = snapshot()
+        assert again is not first
+        assert again["top"] is top and again["content.school"] is schools
+    section = Page.objects.get(depth=3, slug="news")
+    section.title = "新闻动态（改）"
+    section.save()
+    caching.clear()
+    with caching.request_scope():
+        changed = snapshot()
+        assert changed["top"] is not top
+        assert "新闻动态（改）" in [page.title for page in changed["top"]]
+        assert changed["content.school"] is not schools  # one list changed: none is reused
+        assert [fields(s) for s in changed["content.school"]] == [fields(s) for s in schools]
+    assert "新闻动态（改）" in Client().get("/").content.decode()  # the menu
+
+
 def test_a_restriction_or_a_renamed_school_is_seen_by_the_next_request(demo):
     client = Client()
     section = Page.objects.get(depth=3, slug="news")

@@ -307,3 +307,29 @@ def test_a_cold_resource_list_reads_its_counts_in_one_query(demo_site, client):
     own = cold_queries(client, ResourceIndexPage.objects.get().url, references) - shared
     # The list's total and every facet's counts, a page of results, what its cards need.
     assert own <= 6, f"{own} queries of its own beside the {shared} every page makes"
+
+
+def shown_count(html, label):
+    found = re.search(rf">{re.escape(label)} <span class=\"facet__count\">(\d+)</span>", html)
+    return int(found.group(1)) if found else 0
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+def test_the_filters_shown_follow_a_publish_and_keep_each_addresss_parameters(demo_site, client):
+    # The filters' HTML is shared between requests (portal_tags.shared_listing_part).
+    index = ResourceIndexPage.objects.get()
+    luoshan = School.objects.get(slug="luoshan")
+    caching.purge()
+    before = shown_count(client.get(index.url).content.decode(), luoshan.name)
+    assert before == ResourcePage.objects.live().public().filter(school=luoshan).count()
+    second_page = client.get(index.url, {"page": "2"}).content.decode()
+    assert shown_count(second_page, luoshan.name) == before
+    make_resource("又一篇教案")  # at 罗山中学: a publish starts the section's generation
+    after = shown_count(client.get(index.url).content.decode(), luoshan.name)
+    assert after == before + 1
+    tagged = client.get(index.url, {"subject": "shuxue", "from": "wx"}).content.decode()
+    links = re.findall(r'class="facet__option[^"]*"[^>]*', tagged)
+    options = re.findall(r'<a href="(\?[^"]*)" class="facet__option', tagged)
+    assert links and options and all("from=wx" in url for url in options)
+    plain = client.get(index.url, {"subject": "shuxue"}).content.decode()
+    assert not any("from=wx" in url for url in re.findall(r'<a href="(\?[^"]*)"', plain))

@@ -1,8 +1,10 @@
 from django import template
 from django.template.defaultfilters import filesizeformat
+from django.utils.safestring import mark_safe
 
 from caching import SITE, derived, fragment
 from caching.cards import rendered_cards
+from caching.privacy import may_be_restricted
 from caching.shared import ancestors as ancestors_of
 from caching.shared import menu_items, site_for
 from caching.signals import SECTION_DEPTH
@@ -88,3 +90,87 @@ def social_meta(context):
         "root_url": url[: -len(path)] if path and url.endswith(path) else "",
         "site_name": context.get("current_site").site_name if context.get("current_site") else "",
     }
+
+
+class SharedBodyNode(template.Node):
+    """What `{% shared_body page %}` encloses, rendered once per generation of the scopes
+    the page is made from and shared by every visitor (caching.fragment), as its cards are.
+
+    With the page cache off, or for a visitor who has a session, a detail page read its
+    attachments, authors and tags and rendered them on every request, the same for
+    everyone: half its time. The block must show only the page's own public facts, nothing
+    about the visitor. It is kept as long as the page cache keeps the whole page (the same
+    generations: a publish, a file, a preview made), and only for a live public page
+    served as published: a preview (or a revision shown in the admin) has the page's id
+    with other content, and a private page's content stays out of the shared cache."""
+
+    def __init__(self, nodelist, page, name):
+        self.nodelist, self.page, self.name = nodelist, page, name
+
+    def render(self, context):
+        page = self.page.resolve(context)
+        request = context.get("request")
+        site = site_for(request) if request is not None else None
+        if (
+            site is None
+            or page is None
+            or getattr(request, "is_preview", True)
+            or not page.live
+            or may_be_restricted(page)
+        ):
+            return self.nodelist.render(context)
+        key = (
+            f"body:{self.name}:{site.pk}:{page.pk}:{page.latest_revision_id}:"
+            f"{page.last_published_at and page.last_published_at.timestamp()}"
+        )
+        html = fragment(key, lambda: str(self.nodelist.render(context)), scopes=page.cache_depends)
+        return mark_safe(html)  # rendered, escaped, by the template
+
+
+@register.tag
+def shared_body(parser, token):
+    """{% shared_body page %}...{% endshared_body %}: see SharedBodyNode."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("shared_body takes the page: {% shared_body page %}")
+    nodelist = parser.parse(("endshared_body",))
+    parser.delete_first_token()
+    # The template's name tells one page type's block from another's for the same page.
+    name = parser.origin.template_name if parser.origin else ""
+    return SharedBodyNode(nodelist, parser.compile_filter(bits[1]), name)
+
+
+class SharedListingPartNode(template.Node):
+    """What `{% shared_listing_part listing %}` encloses (a faceted listing's filters), made
+    once per generation of the listing's scopes for each set of parameters but the page
+    number, and shared by every visitor, as its counts already are (content.filters): with
+    the page cache off, the seven facets' options and links were rendered on every request,
+    a third of a resource list's time."""
+
+    def __init__(self, nodelist, listing, name):
+        self.nodelist, self.listing, self.name = nodelist, listing, name
+
+    def render(self, context):
+        listing = self.listing.resolve(context)
+        key = getattr(listing, "shared_key", None)
+        if key is None:
+            return self.nodelist.render(context)
+        html = fragment(
+            f"listing-part:{self.name}:{key}",
+            lambda: str(self.nodelist.render(context)),
+            scopes=listing.scopes,
+        )
+        return mark_safe(html)  # rendered, escaped, by the template
+
+
+@register.tag
+def shared_listing_part(parser, token):
+    """{% shared_listing_part listing %}...{% endshared_listing_part %}: see
+    SharedListingPartNode."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("shared_listing_part takes the listing")
+    nodelist = parser.parse(("endshared_listing_part",))
+    parser.delete_first_token()
+    name = parser.origin.template_name if parser.origin else ""
+    return SharedListingPartNode(nodelist, parser.compile_filter(bits[1]), name)
