@@ -451,6 +451,11 @@ print(json.dumps({
 def run(site, database, args, modes, bakerydemo=None):
     """Figures keyed (mode, page); bakerydemo's pages under mode "bakerydemo"."""
     urls = pick_urls(site, database)
+    if args.pages:
+        unknown = set(args.pages) - set(urls)
+        if unknown:
+            raise SystemExit(f"--pages: no page {', '.join(sorted(unknown))}; known: {', '.join(urls)}")
+        urls = {name: path for name, path in urls.items() if name in args.pages}
     bakery_urls = bakerydemo.urls() if bakerydemo else {}
     results = {}
     weight = None
@@ -490,7 +495,7 @@ def run(site, database, args, modes, bakerydemo=None):
             f"{name:28} {mode:14} {r['rps']:8.1f} {r['p50_ms']:8.1f} "
             f"{r['p99_ms']:8.1f} {r['load']:5.1f}  {r['non_2xx'] or ''} {r['socket_errors']}"
         )
-    if weight is not None and "off" in modes:
+    if weight is not None and "off" in modes and HELLO in urls:
         today_targets(results, weight, [n for n in urls if n != HELLO])
     return results
 
@@ -636,6 +641,12 @@ def main():
         help="also measure with the page cache off and this scope's generation started "
         "before each request, as after a change in that section (news, resources, tracking "
         "...; see CACHING_SCOPES); may be given more than once",
+    )
+    parser.add_argument(
+        "--pages",
+        type=lambda value: [name.strip() for name in value.split(",") if name.strip()],
+        help="only these pages, by name, comma-separated (e.g. 'search page,hello-world view'); "
+        "default: every page",
     )
     parser.add_argument(
         "--baseline",
