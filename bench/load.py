@@ -454,7 +454,9 @@ def run(site, database, args, modes, bakerydemo=None):
     if args.pages:
         unknown = set(args.pages) - set(urls)
         if unknown:
-            raise SystemExit(f"--pages: no page {', '.join(sorted(unknown))}; known: {', '.join(urls)}")
+            raise SystemExit(
+                f"--pages: no page {', '.join(sorted(unknown))}; known: {', '.join(urls)}"
+            )
         urls = {name: path for name, path in urls.items() if name in args.pages}
     bakery_urls = bakerydemo.urls() if bakerydemo else {}
     results = {}
