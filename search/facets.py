@@ -9,12 +9,12 @@ listings, so counts and links behave the same way.
 import hashlib
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, DateField, DateTimeField, F, IntegerField, Q, Value
+from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from wagtail.models import Page, get_page_models
+from wagtail.models import get_page_models
 
 from caching import fragment
 from caching.shared import reference_list
@@ -46,126 +46,43 @@ TYPE_MODELS = [
     StandardPage,
 ]
 
-# Where each page type keeps what the facets read: {facet field: the type's own field}.
-# A page is of one type only, so each page has one row in at most one of these tables.
-TYPE_FIELDS = {
-    ResourcePage: {"school": "school", "subject": "subject", "level": "level"},
-    RecordingPage: {
-        "school": "school",
-        "subject": "subject",
-        "level": "level",
-        "date": "lesson_date",
-    },
-    ActivityPage: {"school": "school", "subject": "subject", "date": "start"},
-    WorkshopPage: {"school": "school"},
-    LessonStudyPage: {"subject": "subject", "date": "date"},
-    NewsPage: {"date": "date"},
-    ForumSessionPage: {"date": "date"},
-}
-TAXONOMY = ("school", "subject", "level")
-
-
-def type_fields(name):
-    """The lookups from a page to `name` through each type that has it (resourcepage__school)."""
-    return [
-        f"{model._meta.model_name}__{fields[name]}"
-        for model, fields in TYPE_FIELDS.items()
-        if name in fields
-    ]
+# The page types each facet reads, and the field it reads there.
+SCHOOL_FIELDS = [
+    "resourcepage__school",
+    "recordingpage__school",
+    "activitypage__school",
+    "workshoppage__school",
+]
+SUBJECT_FIELDS = [
+    "resourcepage__subject",
+    "recordingpage__subject",
+    "activitypage__subject",
+    "lessonstudypage__subject",
+]
+LEVEL_FIELDS = ["resourcepage__level", "recordingpage__level"]
 
 
 def page_model_names():
     return {model._meta.model_name for model in get_page_models()}
 
 
-def _as_date(field, through=""):
-    """A date field as it is, a date-and-time one as its date here (TruncDate: local time),
-    read from the page itself or `through` its type (resourcepage__)."""
-    if isinstance(field, DateTimeField):
-        return TruncDate(through + field.name)
-    return F(through + field.name)
-
-
 def result_date():
     """The date a reader would give each kind of page, falling back to its publication."""
     return Coalesce(
-        *[
-            _as_date(model._meta.get_field(fields["date"]), f"{model._meta.model_name}__")
-            for model, fields in TYPE_FIELDS.items()
-            if "date" in fields
-        ],
+        F("newspage__date"),
+        F("recordingpage__lesson_date"),
+        F("lessonstudypage__date"),
+        F("forumsessionpage__date"),
+        TruncDate("activitypage__start"),
         TruncDate("first_published_at"),
         output_field=DateField(),
     )
 
 
-def facet_groups(pages):
-    """[(row, n)]: how many pages of `pages` (a page queryset, narrowed to the matches) have
-    each combination of what the search's facets read, each row a dict of "content_type",
-    "school", "subject", "level" and "year".
-
-    Two queries, each reading rows by key: the pages' types, then, in one UNION ALL, each
-    type's pages counted by their values in that type's own table. One query left-joining
-    every type's table to the matches was most of the cold search page's database time at
-    50,000 resources: PostgreSQL read whole tables (activities, recordings, news) into
-    hashes to join a few hundred matches."""
-    by_type = {}
-    for pk, content_type in pages.order_by().values_list("pk", "content_type_id"):
-        by_type.setdefault(content_type, []).append(pk)
-    if not by_type:
-        return []
-    parts = []
-    for model, fields in TYPE_FIELDS.items():
-        ids = by_type.pop(ContentType.objects.get_for_model(model).pk, None)
-        if ids:
-            own_date = model._meta.get_field(fields["date"]) if "date" in fields else None
-            parts.append(_grouped(model.objects.filter(pk__in=ids), model, fields, own_date))
-    others = [pk for ids in by_type.values() for pk in ids]
-    if others:  # pages of other types: their type and publication only
-        parts.append(_grouped(Page.objects.filter(pk__in=others), None, {}, None))
-    first, *rest = parts
-    names = ("content_type", *TAXONOMY, "year")
-    return [
-        (dict(zip(names, row[:-1], strict=True)), row[-1])
-        for row in (first.union(*rest, all=True) if rest else first)
-    ]
-
-
-def _grouped(queryset, model, fields, own_date):
-    """One part of facet_groups' union: `queryset`'s pages of `model` (None: of any type)
-    counted by their values. Named apart from the fields (an annotation may not take a
-    field's name), in one order in every part."""
-    published = TruncDate("first_published_at")
-    columns = {
-        "found_type": (
-            Value(ContentType.objects.get_for_model(model).pk, IntegerField())
-            if model
-            else F("content_type_id")
-        ),
-        **{
-            f"found_{name}": F(fields[name]) if name in fields else Value(None, IntegerField())
-            for name in TAXONOMY
-        },
-        "found_year": ExtractYear(
-            Coalesce(_as_date(own_date), published, output_field=DateField())
-            if own_date
-            else published
-        ),
-    }
-    return (
-        queryset.order_by()
-        .annotate(**columns)
-        .values(*columns)
-        .annotate(found_n=Count("pk"))
-        .values_list(*columns, "found_n")
-    )
-
-
 class CombinedFacet(Facet):
-    """A facet counted with the others over the matches (facet_groups): `raw_in` is its
-    raw value in a row of them, `value_of` turns that into the URL's value, and
-    `options_from` turns {raw value: count} into (value, label, count). `expression` is the
-    same raw value in SQL, for `counts` of one facet over any page queryset."""
+    """A facet whose counts can come from one grouped query shared by all the facets:
+    `expression` is its value in SQL, `value_of` turns that into the URL's value, and
+    `options_from` turns {raw value: count} into (value, label, count)."""
 
     def counts(self, queryset):
         rows = (
@@ -190,9 +107,6 @@ class TypeFacet(CombinedFacet):
     def expression(self):
         return F("content_type")
 
-    def raw_in(self, row):
-        return row["content_type"]
-
     def value_of(self, raw):
         return ContentType.objects.get_for_id(raw).model if raw else None
 
@@ -212,10 +126,9 @@ class TypeFacet(CombinedFacet):
 class CrossTypeFacet(CombinedFacet):
     """A taxonomy field that several page types have, filtered by the item's slug."""
 
-    def __init__(self, param, label, model, name):
-        fields = type_fields(name)
+    def __init__(self, param, label, model, fields):
         super().__init__(param, label, fields[0])
-        self.model, self.name, self.fields = model, name, fields
+        self.model, self.fields = model, fields
 
     def apply(self, queryset, value):
         ids = [item.pk for item in reference_list(self.model) if item.slug == value]
@@ -228,9 +141,6 @@ class CrossTypeFacet(CombinedFacet):
 
     def expression(self):
         return Coalesce(*[F(f"{f}_id") for f in self.fields])
-
-    def raw_in(self, row):
-        return row[self.name]
 
     def value_of(self, raw):
         return self.slugs.get(raw)
@@ -260,9 +170,6 @@ class DateYearFacet(CombinedFacet):
     def expression(self):
         return ExtractYear(result_date())
 
-    def raw_in(self, row):
-        return row["year"]
-
     def value_of(self, raw):
         return str(raw) if raw else None
 
@@ -278,9 +185,9 @@ class DateYearFacet(CombinedFacet):
 def search_facets():
     return [
         TypeFacet(),
-        CrossTypeFacet("school", "学校", School, "school"),
-        CrossTypeFacet("subject", "学科/专业", Subject, "subject"),
-        CrossTypeFacet("level", "级别", Level, "level"),
+        CrossTypeFacet("school", "学校", School, SCHOOL_FIELDS),
+        CrossTypeFacet("subject", "学科/专业", Subject, SUBJECT_FIELDS),
+        CrossTypeFacet("level", "级别", Level, LEVEL_FIELDS),
         DateYearFacet(),
     ]
 
@@ -314,14 +221,13 @@ class SearchListing(FacetedListing):
         return fragment(f"search-facets:{digest}", self._combinations)
 
     def _combinations(self):
-        counted = {}
-        for row, count in facet_groups(self.queryset):
-            raws = tuple(facet.raw_in(row) for facet in self.facets)
-            counted[raws] = counted.get(raws, 0) + count
+        names = {f"facet_{i}": facet.expression() for i, facet in enumerate(self.facets)}
+        rows = self.queryset.order_by().annotate(**names).values(*names).annotate(count=Count("pk"))
         combos = []
-        for raws, count in counted.items():
+        for row in rows:
+            raws = [row[f"facet_{i}"] for i in range(len(self.facets))]
             values = [f.value_of(raw) for f, raw in zip(self.facets, raws, strict=True)]
-            combos.append((list(raws), values, count))
+            combos.append((raws, values, row["count"]))
         return combos
 
     def values_for(self, facet):
