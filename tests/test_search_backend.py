@@ -221,6 +221,21 @@ class IndexUpdateTests(TestCase):
         self.assertEqual(ResourcePage.objects.search("向日葵").count(), 1)
         self.assertEqual(ResourceIndexPage.objects.search("向日葵").count(), 0)
 
+    def test_words_of_the_text_alone_in_pages_of_one_type(self):
+        # On PostgreSQL the page type is tested inside the words' index (migration search
+        # 0002): a type the index got wrong would find nothing here.
+        make_resource("观察记录", summary="向日葵花盘的朝向变化")
+        self.assertEqual(ResourcePage.objects.search("花盘 朝向").count(), 1)
+        self.assertEqual(ResourceIndexPage.objects.search("花盘 朝向").count(), 0)
+        response = self.client.get(
+            "/api/v2/pages/", {"search": "花盘", "type": "content.ResourcePage"}
+        )
+        self.assertEqual([item["title"] for item in response.json()["items"]], ["观察记录"])
+        response = self.client.get(
+            "/api/v2/pages/", {"search": "花盘", "type": "content.ResourceIndexPage"}
+        )
+        self.assertEqual(response.json()["items"], [])
+
 
 @pytest.mark.both_databases
 class OddQueriesEverywhereTests(TestCase):
