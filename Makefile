@@ -68,6 +68,8 @@ serve: $(STAMP) ## Serve without migrating or loading anything
 # start in a third slot: most of its 75 s is waiting on servers and load windows, which the
 # runs' CPU fills; queued behind the shorter run, with the checks, it was the last minute and a
 # half of `make test`. The checks follow it in that slot. Any failure still fails `make test`.
+# The PostgreSQL run, the shorter, runs at a lower priority (pytest-postgres), so that the
+# SQLite run, the critical path, is not slowed by it and both end at about the same time.
 test: $(STAMP) ## Run everything CI runs: lint, checks, tests on SQLite and PostgreSQL
 	$(MAKE) --no-print-directory --output-sync=target -j3 deploy-smoke pytest pytest-postgres lint check check-deploy
 
@@ -127,7 +129,7 @@ test-browser: $(STAMP) browser-deps media-tools ## Only the browser journeys and
 pytest-postgres: $(STAMP) media-tools ## The database-specific tests again on PostgreSQL
 	@if $(PY) -c "import os, psycopg; psycopg.connect(os.environ['TEST_DATABASE_URL'], dbname='postgres', connect_timeout=5).close()" 2>/dev/null; then \
 		echo "== PostgreSQL at $(TEST_DATABASE_URL): running the database-specific tests"; \
-		DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DIST) -m both_databases; rc=$$?; \
+		DATABASE_URL=$(TEST_DATABASE_URL) nice -n 4 $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DIST) -m both_databases; rc=$$?; \
 		if [ $$rc -eq 5 ]; then echo "== no test is marked both_databases"; fi; \
 		exit $$rc; \
 	elif [ -n "$$REQUIRE_POSTGRES" ]; then \
