@@ -92,6 +92,19 @@ def social_meta(context):
     }
 
 
+def _shared_block(parser, token, node_class):
+    """`{% tag object %}...{% endtag %}` for the shared blocks above: one argument, the
+    enclosed nodes, and the template's name, which tells one template's block from
+    another's for the same object."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes one argument")
+    nodelist = parser.parse((f"end{bits[0]}",))
+    parser.delete_first_token()
+    name = parser.origin.template_name if parser.origin else ""
+    return node_class(nodelist, parser.compile_filter(bits[1]), name)
+
+
 class SharedBodyNode(template.Node):
     """What `{% shared_body page %}` encloses, rendered once per generation of the scopes
     the page is made from and shared by every visitor (caching.fragment), as its cards are.
@@ -130,14 +143,7 @@ class SharedBodyNode(template.Node):
 @register.tag
 def shared_body(parser, token):
     """{% shared_body page %}...{% endshared_body %}: see SharedBodyNode."""
-    bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError("shared_body takes the page: {% shared_body page %}")
-    nodelist = parser.parse(("endshared_body",))
-    parser.delete_first_token()
-    # The template's name tells one page type's block from another's for the same page.
-    name = parser.origin.template_name if parser.origin else ""
-    return SharedBodyNode(nodelist, parser.compile_filter(bits[1]), name)
+    return _shared_block(parser, token, SharedBodyNode)
 
 
 class SharedListingPartNode(template.Node):
@@ -167,10 +173,4 @@ class SharedListingPartNode(template.Node):
 def shared_listing_part(parser, token):
     """{% shared_listing_part listing %}...{% endshared_listing_part %}: see
     SharedListingPartNode."""
-    bits = token.split_contents()
-    if len(bits) != 2:
-        raise template.TemplateSyntaxError("shared_listing_part takes the listing")
-    nodelist = parser.parse(("endshared_listing_part",))
-    parser.delete_first_token()
-    name = parser.origin.template_name if parser.origin else ""
-    return SharedListingPartNode(nodelist, parser.compile_filter(bits[1]), name)
+    return _shared_block(parser, token, SharedListingPartNode)
