@@ -88,7 +88,9 @@ format: $(STAMP) ## ruff: fix what can be fixed and format
 check: $(STAMP) ## Django system checks; fail on model changes without a migration
 	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) manage.py makemigrations --check --dry-run
 
-check-deploy: $(STAMP) ## Check deploy/: nginx -t, gunicorn, systemd units, compose, check --deploy
+# nginx comes from deploy-tools: installing it here too, beside deploy-smoke's install, ran two
+# apt-gets at once on a fresh machine and one failed on dpkg's lock.
+check-deploy: $(STAMP) deploy-tools ## Check deploy/: nginx -t, gunicorn, systemd units, compose, check --deploy
 	PY=$(PY) bash deploy/check.sh
 
 # nginx and wrk (Debian's packages) for deploy-smoke; installed when missing (root or sudo).

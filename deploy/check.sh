@@ -24,8 +24,10 @@ if ! command -v nginx >/dev/null; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         # RUNLEVEL=1: install only, do not start a server.
         export DEBIAN_FRONTEND=noninteractive RUNLEVEL=1
-        apt-get install -y -qq --no-install-recommends nginx-light >/dev/null \
-            || { apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx-light >/dev/null; }
+        # Waits for dpkg's lock: `make test` may be installing other packages beside it.
+        wait="-o DPkg::Lock::Timeout=300"
+        apt-get install -y -qq --no-install-recommends nginx-light $wait >/dev/null \
+            || { apt-get update -qq $wait && apt-get install -y -qq --no-install-recommends nginx-light $wait >/dev/null; }
     else
         echo "nginx is not installed and cannot be installed here (not root)"; exit 1
     fi

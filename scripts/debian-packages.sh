@@ -30,9 +30,13 @@ fail() {
     exit 0
 }
 
+# `make test` runs its targets side by side: on a fresh machine several of these scripts (and
+# deploy/check.sh) install at once, and apt-get without a wait fails at once on dpkg's lock.
+APT_WAIT="-o DPkg::Lock::Timeout=300"
+
 install_packages() {
-    # shellcheck disable=SC2086  # $SUDO and $PACKAGES are word lists
-    $SUDO env DEBIAN_FRONTEND=noninteractive "$APT_GET" install -y --no-install-recommends $PACKAGES
+    # shellcheck disable=SC2086  # $SUDO, $PACKAGES and $APT_WAIT are word lists
+    $SUDO env DEBIAN_FRONTEND=noninteractive "$APT_GET" install -y --no-install-recommends $PACKAGES $APT_WAIT
 }
 
 ensure_packages() {
@@ -52,7 +56,7 @@ ensure_packages() {
     echo "== $NAME: installing $PACKAGES"
     # Only when the package lists are stale or missing is the slower update needed.
     if ! install_packages; then
-        $SUDO "$APT_GET" update && install_packages || fail "apt-get could not install $PACKAGES"
+        $SUDO "$APT_GET" update $APT_WAIT && install_packages || fail "apt-get could not install $PACKAGES"
     fi
     if missing; then
         fail "$(missing_what) is still missing after installing $PACKAGES"

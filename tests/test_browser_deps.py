@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 SCRIPT = Path(__file__).parent / "browser" / "install-deps.sh"
+# apt-get waits for dpkg's lock: `make test` may run another install beside this one.
+WAIT = "-o DPkg::Lock::Timeout=300"
 
 
 def fake_tool(folder, name, body):
@@ -49,9 +51,9 @@ def test_installs_chromium_and_font_updating_package_lists_only_when_needed(mach
     assert result.returncode == 0, result.stderr
     assert chromium.exists()
     assert log.read_text().splitlines() == [
-        "install -y --no-install-recommends chromium fonts-wqy-microhei",
-        "update",
-        "install -y --no-install-recommends chromium fonts-wqy-microhei",
+        "install -y --no-install-recommends chromium fonts-wqy-microhei " + WAIT,
+        "update " + WAIT,
+        "install -y --no-install-recommends chromium fonts-wqy-microhei " + WAIT,
     ]
 
 

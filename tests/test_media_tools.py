@@ -46,7 +46,8 @@ def test_installs_the_debian_packages_when_a_program_is_missing(machine):
     assert "still missing" not in result.stderr
     assert log.read_text().split("\n")[0] == (
         "install -y --no-install-recommends ffmpeg libreoffice-writer-nogui "
-        "libreoffice-impress-nogui libreoffice-calc-nogui poppler-utils"
+        "libreoffice-impress-nogui libreoffice-calc-nogui poppler-utils "
+        "-o DPkg::Lock::Timeout=300"  # waits for an install running beside it (make test)
     )
     # Everything there now: a second run asks apt-get nothing.
     log.unlink()
