@@ -20,18 +20,10 @@ export S3_BUCKET=hongsibu-portal S3_ENDPOINT_URL=https://oss-cn-beijing.aliyuncs
 export JIEBA_CACHE_DIR="$work/jieba"
 
 echo "== nginx -t (deploy/nginx)"
-if ! command -v nginx >/dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-        # RUNLEVEL=1: install only, do not start a server.
-        export DEBIAN_FRONTEND=noninteractive RUNLEVEL=1
-        # Waits for dpkg's lock: `make test` may be installing other packages beside it.
-        wait="-o DPkg::Lock::Timeout=300"
-        apt-get install -y -qq --no-install-recommends nginx-light $wait >/dev/null \
-            || { apt-get update -qq $wait && apt-get install -y -qq --no-install-recommends nginx-light $wait >/dev/null; }
-    else
-        echo "nginx is not installed and cannot be installed here (not root)"; exit 1
-    fi
-fi
+# The same install as `make deploy-tools` (which `make check-deploy` runs first): one place
+# that knows the packages, sudo and dpkg's lock.
+command -v nginx >/dev/null || sh scripts/install-deploy-tools.sh
+command -v nginx >/dev/null || { echo "nginx is not installed and cannot be installed here"; exit 1; }
 mkdir -p "$work/nginx/tls" "$work/nginx/snippets" "$work/nginx/logs"
 openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=portal.example.cn \
     -keyout "$work/nginx/tls/portal.example.cn.key" -out "$work/nginx/tls/portal.example.cn.crt" 2>/dev/null
