@@ -14,7 +14,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 from unittest import mock
 
@@ -308,10 +308,31 @@ class RedisGoesAwayTests(TestCase):
         failfast.reset()
         caching.clear()
 
-    def timed(self, client, path):
-        started = time.perf_counter()
-        response = client.get(path)
-        return response, time.perf_counter() - started
+    @contextmanager
+    def waits_on_redis(self):
+        """The seconds this process spends connecting to Redis and waiting for its answers:
+        what a dead Redis costs a request, apart from rendering (which a slow or busy
+        machine makes slow too: a bound on wall-clock time failed there, not here)."""
+        waited = []
+
+        def timed(method):
+            def wrapper(*args, **kwargs):
+                started = time.perf_counter()
+                try:
+                    return method(*args, **kwargs)
+                finally:
+                    waited.append(time.perf_counter() - started)
+
+            return wrapper
+
+        connection_class = failfast.FailFastConnection
+        with (
+            mock.patch.object(connection_class, "connect", timed(connection_class.connect)),
+            mock.patch.object(
+                connection_class, "read_response", timed(connection_class.read_response)
+            ),
+        ):
+            yield waited
 
     def log_in(self):
         client = Client()
@@ -329,10 +350,12 @@ class RedisGoesAwayTests(TestCase):
         with self.assertLogs("caching.failfast", "WARNING") as logged:
             for path in ("/about/", "/news/", "/search/?q=帮扶", "/admin/login/", "/"):
                 for _ in range(2):
-                    response, took = self.timed(visitor, path)
+                    with self.waits_on_redis() as waited:
+                        response = visitor.get(path)
                     assert response.status_code == 200, path
                     assert response.get("X-Page-Cache") != "hit", path
-                    assert took < 3, (path, took)
+                    # At most one refused connect (0.25 s timeout) per back-off, not one per call
+                    assert sum(waited) < 1, (path, waited)
             # Logging in works, and the editor logged in before is still logged in.
             newcomer = self.log_in()
             assert newcomer.get("/admin/").status_code == 200
@@ -352,14 +375,16 @@ class RedisGoesAwayTests(TestCase):
         REDIS.proc.send_signal(signal.SIGSTOP)  # connections accepted, nothing answered
         try:
             with self.assertLogs("caching.failfast", "WARNING"):
-                first, took_first = self.timed(visitor, "/news/")
-                second, took_second = self.timed(visitor, "/about/")
+                with self.waits_on_redis() as waited_first:
+                    first = visitor.get("/news/")
+                with self.waits_on_redis() as waited_second:
+                    second = visitor.get("/about/")
         finally:
             REDIS.proc.send_signal(signal.SIGCONT)
         assert (first.status_code, second.status_code) == (200, 200)
-        # A page makes a dozen cache calls: each waiting for the timeout would be 6 s.
-        assert took_first < 3
-        assert took_second < 2
+        # A page makes a dozen cache calls: each waiting for the 0.5 s timeout would be 6 s.
+        assert sum(waited_first) < 2, waited_first
+        assert sum(waited_second) < 0.1, waited_second  # skipped, not waited for
 
     def test_search_counts_go_to_the_database_while_redis_is_away(self):
         from wagtail.contrib.search_promotions.models import Query
