@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
 import boto3
@@ -37,6 +36,9 @@ import psycopg
 import redis
 import requests
 import urllib3
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts import migrated_postgres
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -245,7 +247,8 @@ class Layout:
     def create_database(self):
         """A database of the run's own. Migrating one from nothing and loading the demo take
         most of a minute of CPU, so that state is kept as a template database named for what
-        made it (template_key) and each later run copies it, in a second."""
+        made it (template_key) and each later run copies it, in a second. Without it, the
+        run starts from a copy of scripts/migrated_postgres.py's migrated database."""
         self.template = f"hongsibu_deploy_smoke_tpl_{template_key()}"
         with postgres() as db:
             db.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
@@ -254,8 +257,11 @@ class Layout:
                 db.execute(f'CREATE DATABASE "{self.database}" TEMPLATE "{self.template}"')
                 self.migrated = True
             else:
-                db.execute(f'CREATE DATABASE "{self.database}"')
                 self.migrated = False
+        if not self.migrated:
+            # The database migrated for this code, which the PostgreSQL test run copies too:
+            # whichever of the two comes first migrates it, the other waits for it.
+            migrated_postgres.copy_to(POSTGRES, self.database)
         redis.Redis.from_url(REDIS_URL).flushdb()
 
     def keep_template(self):
@@ -429,26 +435,15 @@ def services_missing():
     return None
 
 
-def apps():
-    """The portal's packages, as pyproject.toml lists them for setuptools."""
-    with open(ROOT / "pyproject.toml", "rb") as f:
-        include = tomllib.load(f)["tool"]["setuptools"]["packages"]["find"]["include"]
-    return [pattern.rstrip("*") for pattern in include]
-
-
 def postgres():
     return psycopg.connect(f"{POSTGRES}/postgres", autocommit=True, connect_timeout=5)
 
 
 def template_key():
-    """Changes with the locked packages (their migrations), the portal's code (its migrations,
-    the demo, and whatever its models do on save) and the fixtures."""
-    digest = hashlib.sha256((ROOT / "requirements.lock").read_bytes() + TEMPLATE_FIXTURES.encode())
-    for package in apps():
-        for path in sorted((ROOT / package).rglob("*.py")):
-            digest.update(str(path.relative_to(ROOT)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    """Changes with the migrated database's key (the locked packages and the portal's code)
+    and with the fixtures."""
+    key = migrated_postgres.key() + TEMPLATE_FIXTURES
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 def port_open(port):

@@ -34,6 +34,7 @@ from django.test.utils import teardown_databases
 
 import psycopg
 
+from scripts import migrated_postgres
 from tests.run_folder import RunFolder
 
 _folder = RunFolder("portal-test-db-")
@@ -115,7 +116,12 @@ def _template_name(connection, kept):
 
 def _build(connection, template, verbosity, keepdb):
     """Migrates the template with Django's create_test_db (keepdb: migrates a kept one
-    forward), then points the connection back at the configured database."""
+    forward), then points the connection back at the configured database. On PostgreSQL the
+    template starts as a copy of the database migrated for this code, which deploy-smoke
+    copies too (scripts/migrated_postgres.py), and is migrated forward: nothing to apply."""
+    if connection.vendor == "postgresql" and not keepdb:
+        migrated_postgres.copy_to(migrated_postgres.server_url(connection.settings_dict), template)
+        keepdb = True
     test_settings = connection.settings_dict["TEST"]
     old_name, old_test_name = connection.settings_dict["NAME"], test_settings.get("NAME")
     test_settings["NAME"] = template
