@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -134,6 +135,55 @@ class PageCacheTests(TestCase):
         self.client.cookies.clear()
         assert state(self.client.get("/about/")) == "miss"  # the teacher left nothing behind
         assert hidden.url not in self.client.get(url).content.decode()
+
+    def test_what_a_teacher_is_shown_leaves_nothing_private_in_any_shared_cache(self):
+        """The page cache is one of several: cards, listings' fragments, facet counts and
+        the home page's lists are kept for every visitor. A teacher's search and API requests,
+        rendered with the teachers-only resource in them, and the pages the teacher saw
+        around them, must leave none of it for the anonymous visitor after."""
+        make_resource("三角函数诱导公式练习")  # public, found beside it
+        hidden = make_resource("教师专享：三角函数诱导公式课件")
+        PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+        search = "/search/?q=三角函数诱导公式"
+        urls = [
+            "/",
+            "/resources/",
+            "/resources/?subject=shuxue&grade=gaoyi",
+            search,
+            "/search/?q=三角函数诱导公式&subject=shuxue",
+            "/search/?q=函数",
+            "/search/suggest/?q=三角函数",
+            "/api/v2/pages/?type=content.ResourcePage&fields=title&search=三角函数诱导公式",
+            "/feeds/resources/",
+        ]
+        teacher = get_user_model().objects.create_user("teacher2", password="Hsb-teacher-2026")
+        self.client.force_login(teacher)
+        seen_by_teacher = {url: self.client.get(url) for url in urls}
+        for url in (search, urls[4]):  # the teacher finds it (its title may be highlighted)
+            assert hidden.url in seen_by_teacher[url].content.decode(), url
+        assert hidden.title in seen_by_teacher[urls[-2]].content.decode()  # and the API too
+        self.client.logout()
+        self.client.cookies.clear()
+        for url in urls:
+            for _ in range(2):  # rendered from the shared caches, then from the page cache
+                response = self.client.get(url)
+                assert response.status_code == 200, url
+                body = response.content.decode()
+                assert "教师专享" not in body, url
+                assert hidden.url not in body, url
+        # nor in the counts: 数学 beside the results counts what the visitor can open
+        teacher_count = self.facet_count(seen_by_teacher[search], "shuxue")
+        assert self.facet_count(self.client.get(search), "shuxue") == teacher_count - 1
+
+    @staticmethod
+    def facet_count(response, slug):
+        """The number the list shows beside a subject's filter link."""
+        body = response.content.decode()
+        found = re.search(
+            rf'href="[^"]*subject={slug}[^"]*"[^>]*>[^<]*<span class="facet__count">(\d+)<', body
+        )
+        assert found, f"no count beside subject={slug}"
+        return int(found.group(1))
 
     def test_a_response_that_sets_a_cookie_is_not_cached(self):
         calls = []
