@@ -184,3 +184,15 @@ def test_the_longest_activity_is_read_from_an_index_not_from_every_activity():
             cursor.execute(f"EXPLAIN QUERY PLAN {statement}")
         plan = " ".join(str(row) for row in cursor.fetchall())
     assert "content_activity_duration" in plan, plan
+
+
+@pytest.mark.both_databases
+def test_each_section_card_shows_its_summary_as_last_published(demo_site, client):
+    news = NewsIndexPage.objects.get()
+    html = client.get("/").content.decode()
+    assert news.listing_summary and news.listing_summary in html
+    # The statement is kept from one request to the next, its answer never is.
+    news.listing_summary = "帮扶工作的最新进展"
+    news.save_revision().publish()
+    html = client.get("/").content.decode()
+    assert "帮扶工作的最新进展" in html.split('id="sections-title"')[1]
