@@ -7,8 +7,10 @@ listings, so counts and links behave the same way.
 """
 
 import hashlib
+from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import connections, transaction
 from django.db.models import Count, DateField, F, Q
 from django.db.models.functions import Coalesce, ExtractYear, TruncDate
 from django.utils import timezone
@@ -182,6 +184,22 @@ class DateYearFacet(CombinedFacet):
         return [(str(year), f"{year}年") for year in range(this_year, 2021, -1)]
 
 
+@contextmanager
+def joins_as_written(alias):
+    """On PostgreSQL, statements run inside it join their tables in the order written. The
+    facets' statement joins each page type's table to the matched pages (eight tables):
+    choosing among their orders took the planner 5-10 ms at 50,000 resources, about as
+    long as running it; in the order written (the pages, then each type's row) it plans in
+    1 ms and runs as fast."""
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL join_collapse_limit = 1")
+        yield
+
+
 def search_facets():
     return [
         TypeFacet(),
@@ -223,6 +241,8 @@ class SearchListing(FacetedListing):
     def _combinations(self):
         names = {f"facet_{i}": facet.expression() for i, facet in enumerate(self.facets)}
         rows = self.queryset.order_by().annotate(**names).values(*names).annotate(count=Count("pk"))
+        with joins_as_written(rows.db):
+            rows = list(rows)
         combos = []
         for row in rows:
             raws = [row[f"facet_{i}"] for i in range(len(self.facets))]

@@ -192,7 +192,8 @@ def search(request):
                 else ""
             ),
             promotions=_promotions(query, request) if page_obj.number == 1 else [],
-            popular=_popular(),
+            # Shown only when nothing is found: read then (the template calls it).
+            popular=_popular,
             sort_options=[
                 {"label": label, "url": listing._url(sort=key), "current": key == sort}
                 for key, label in SORTS.items()

@@ -1,14 +1,18 @@
 """The search page answers any query with a page, never a server error."""
 
+from unittest import mock
+
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from wagtail.contrib.search_promotions.models import Query
 from wagtail.models import PageViewRestriction
 
 import pytest
 
+import caching
 from content.models import StandardPage
 from tests.session_demo import load_demo
 
@@ -70,6 +74,22 @@ class SearchPageTests(TestCase):
         html = self.search("不存在的内容xyz").content.decode()
         self.assertIn("没有找到与“不存在的内容xyz”相关的内容", html)
         self.assertIn("同课异构", html)  # a suggestion of what to try
+
+    def test_most_searched_terms_are_offered_when_nothing_is_found(self):
+        self.search("关于项目")  # found, so counted as a search
+        caching.clear()  # the popular terms are kept for a few minutes
+        html = self.search("不存在的内容xyz").content.decode()
+        self.assertIn("大家常搜", html)
+        self.assertIn('<a href="?q=%E5%85%B3%E4%BA%8E%E9%A1%B9%E7%9B%AE">关于项目</a>', html)
+
+    def test_a_search_that_finds_pages_does_not_read_the_most_searched_terms(self):
+        # They show only on an empty result; reading them cost a cold search a query.
+        with mock.patch.object(Query, "get_most_popular", wraps=Query.get_most_popular) as read:
+            caching.clear()
+            self.assertContains(self.search("关于项目"), "共 1 条")
+            read.assert_not_called()
+            self.search("不存在的内容xyz")
+            read.assert_called_once()
 
     def test_private_pages_are_not_found(self):
         about = StandardPage.objects.get(slug="about")

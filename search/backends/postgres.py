@@ -8,7 +8,9 @@ every row, and a test per word and column left the planner an OR of bitmaps whos
 it tested again row by row. Tests of the title alone (the tiers) use the title's own index.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import connections, transaction
+from django.db.models import BigIntegerField, BooleanField, F, Func, Value
 
 from modelsearch.backends.database.postgres.postgres import (
     PostgresAutocompleteQueryCompiler,
@@ -91,6 +93,17 @@ def condition(node, columns):
         drop, drop_params = condition(node.drop, columns)
         return f"({keep} AND NOT {drop})", [*keep_params, *drop_params]
     raise TypeError(node)
+
+
+class KeyIn(Func):
+    """`pk = ANY(%s)`: the keys as one array parameter, a condition to filter by."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
+
+    def __init__(self, keys):
+        super().__init__(F("pk"), Value(list(keys), output_field=ArrayField(BigIntegerField())))
 
 
 class ChinesePostgresIndex(PostgresIndex):
@@ -280,21 +293,36 @@ class ChinesePostgresResults(RankedSearchResults):
             f"WHERE {self._join()} OFFSET 0) q"
         )
 
+    def _with_keys(self, queryset, keys):
+        # One array rather than a parameter per key: with a few hundred matches psycopg
+        # parsed the facets' statement again on every search (6 ms; it keeps the parsing
+        # of statements of at most 50 parameters only), and Django prepared each key.
+        if not self._integer_keys():
+            return super()._with_keys(queryset, keys)
+        return queryset.filter(KeyIn(keys))
+
     def _fetch(self, sql, params):
         alias = self.query_compiler.queryset.db
         with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-            cursor.execute(f"SET LOCAL random_page_cost = {self.RANDOM_PAGE_COST}")
-            # The planner prices a `@@` test on a row as one operator, not as the reading of
-            # its body's tsvector from TOAST; counting several common words it guessed a few
-            # dozen matches and scanned the whole table, testing each body (120-160 ms at
-            # 10,000 resources, where the GIN indexes answer in a few). Every statement here
-            # has an index to start from (the words' GIN indexes, the pages' keys).
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            # With seq scans off, a plan that still has one (a small table without an index
-            # to use) costs over 10^10, far past jit_above_cost: PostgreSQL then compiled the
-            # statement with LLVM, inlined and optimised: 260 ms (190 of them inlining) for a
-            # count that runs in 0.1 ms without (the 247 ms spike of issue 18's runs).
-            cursor.execute("SET LOCAL jit = off")
+            # random_page_cost: see RANDOM_PAGE_COST.
+            # enable_seqscan: the planner prices a `@@` test on a row as one operator, not as
+            # the reading of its body's tsvector from TOAST; counting several common words it
+            # guessed a few dozen matches and scanned the whole table, testing each body
+            # (120-160 ms at 10,000 resources, where the GIN indexes answer in a few). Every
+            # statement here has an index to start from (the words' GIN indexes, the pages'
+            # keys).
+            # jit: with seq scans off, a plan that still has one (a small table without an
+            # index to use) costs over 10^10, far past jit_above_cost: PostgreSQL then
+            # compiled the statement with LLVM, inlined and optimised: 260 ms (190 of them
+            # inlining) for a count that runs in 0.1 ms without (the 247 ms spike of issue
+            # 18's runs).
+            # All three for this transaction only, sent together: one round trip to the
+            # database rather than three, twice per search (Django's client-side binding
+            # cursor sends a string without parameters as it is).
+            cursor.execute(
+                f"SET LOCAL random_page_cost = {float(self.RANDOM_PAGE_COST)}; "
+                "SET LOCAL enable_seqscan = off; SET LOCAL jit = off"
+            )
             cursor.execute(sql, params)
             return cursor.fetchall()
 

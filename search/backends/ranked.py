@@ -191,11 +191,14 @@ class RankedSearchResults(BaseSearchResults):
             raise compiler._inner_sql
         return compiler._inner_sql
 
-    def _join(self):
+    def _integer_keys(self):
         model = self.query_compiler.queryset.model
-        if isinstance(model._meta.pk, INTEGER_PKS) or isinstance(
+        return isinstance(model._meta.pk, INTEGER_PKS) or isinstance(
             getattr(model._meta.pk, "target_field", None), INTEGER_PKS
-        ):
+        )
+
+    def _join(self):
+        if self._integer_keys():
             return self.query_compiler.object_id_sql("hits.oid") + " = q._search_pk"
         return "hits.oid = CAST(q._search_pk AS TEXT)"
 
@@ -242,9 +245,13 @@ class RankedSearchResults(BaseSearchResults):
         if self._matched_pks is not None:
             # Looked up by primary key: joined to the search's SQL instead, PostgreSQL
             # scanned every page with its type tables to keep the few hundred that match.
-            return queryset.filter(pk__in=self._matched_pks)
+            return self._with_keys(queryset, self._matched_pks)
         _kind, sql, params = self._matched_sql()
         return queryset.filter(pk__in=RawSQL(f"SELECT m._search_pk FROM ({sql}) m", params))
+
+    def _with_keys(self, queryset, keys):
+        """The queryset narrowed to these primary keys (at most COUNT_LIMIT of them)."""
+        return queryset.filter(pk__in=keys)
 
     def _fetch(self, sql, params):
         with connections[self.query_compiler.queryset.db].cursor() as cursor:
