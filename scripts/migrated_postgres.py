@@ -70,20 +70,25 @@ def _build(db, server, name):
         db.execute(f'DROP DATABASE IF EXISTS "{old}" WITH (FORCE)')
     building = name + BUILDING
     db.execute(f'CREATE DATABASE "{building}"')
+    migrate(f"{server}/{building}")
+    db.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
+
+
+def migrate(database_url):
+    """Django's migrate, in a process of its own, on the database at `database_url`."""
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in ("REDIS_URL", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST")
     }
     env.update(
-        DATABASE_URL=f"{server}/{building}",
+        DATABASE_URL=database_url,
         DJANGO_SETTINGS_MODULE="portal.settings.test",
         PYTHONPATH=str(ROOT),
     )
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    db.execute(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
 
 
 def server_url(settings_dict):

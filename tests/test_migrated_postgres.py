@@ -16,7 +16,10 @@ import pytest
 
 from scripts import migrated_postgres
 
-SERVER = os.environ.get("TEST_POSTGRES_SERVER", "postgres://postgres@127.0.0.1:5432")
+# The server of `make test`'s PostgreSQL run, without its database name.
+SERVER = os.environ.get(
+    "TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hongsibu_portal"
+).rsplit("/", 1)[0]
 PREFIX = "hongsibu_mtest_"
 
 
@@ -55,16 +58,15 @@ def migrations(monkeypatch):
     monkeypatch.setattr(migrated_postgres, "PREFIX", PREFIX)
     monkeypatch.setattr(migrated_postgres, "key", lambda: "one")
 
-    def migrate(argv, cwd, env, check):
-        assert argv[-3:] == ["migrate", "--noinput", "-v0"]
-        runs.append(env["DATABASE_URL"])
+    def migrate(database_url):
+        runs.append(database_url)
         time.sleep(state["seconds"])
         if state["fail"]:
-            raise subprocess.CalledProcessError(1, argv)
-        with closing(psycopg.connect(env["DATABASE_URL"], autocommit=True)) as db:
+            raise subprocess.CalledProcessError(1, ["manage.py", "migrate"])
+        with closing(psycopg.connect(database_url, autocommit=True)) as db:
             db.execute("CREATE TABLE django_migrations (id serial)")
 
-    monkeypatch.setattr(migrated_postgres.subprocess, "run", migrate)
+    monkeypatch.setattr(migrated_postgres, "migrate", migrate)
     yield runs, state
     with closing(psycopg.connect(f"{SERVER}/postgres", autocommit=True)) as db:
         for name in databases():
