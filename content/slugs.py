@@ -7,14 +7,23 @@ turns the spaces of "楞次定律 探究课 教学设计" into "--": a slug of h
 the title does not, so it counts as blank and is spelled from the title like an empty one.
 """
 
+import functools
 import re
 
 from django.utils.text import slugify
 
-from pypinyin import lazy_pinyin
-
 _CJK_RUN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 MAX_SLUG_LENGTH = 80
+
+
+@functools.cache
+def _lazy_pinyin():
+    # Imported on first use: pypinyin reads its phrase dictionary on import, half a second of
+    # CPU in every process that boots Django, and most (an app server answering pages, the
+    # job worker, a management command) never spell a title.
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin
 
 
 def pinyin_slug(text, max_length=MAX_SLUG_LENGTH):
@@ -28,7 +37,7 @@ def pinyin_slug(text, max_length=MAX_SLUG_LENGTH):
         if not part:
             continue
         if _CJK_RUN.fullmatch(part):
-            words.append("".join(lazy_pinyin(part)))
+            words.append("".join(_lazy_pinyin()(part)))
         else:
             words.extend(w for w in slugify(part).split("-") if w)
     slug = "-".join(w.lower() for w in words if w)

@@ -16,7 +16,6 @@ from pathlib import Path
 from django.conf import settings
 
 import jieba
-from pypinyin import Style, lazy_pinyin
 
 DICTIONARY = Path(__file__).with_name("dictionary.txt")
 
@@ -175,9 +174,20 @@ def pinyin_query(query):
     return text.replace(" ", "")
 
 
+@functools.cache
+def _pypinyin():
+    # Imported on first use, as content.slugs does: pypinyin reads its phrase dictionary on
+    # import (half a second of CPU), and a process that only answers searches in Chinese
+    # characters never needs it.
+    import pypinyin
+
+    return pypinyin
+
+
 @functools.lru_cache(maxsize=50_000)
 def _syllables(word):
-    return tuple(lazy_pinyin(word, style=Style.NORMAL, errors="ignore"))
+    pypinyin = _pypinyin()
+    return tuple(pypinyin.lazy_pinyin(word, style=pypinyin.Style.NORMAL, errors="ignore"))
 
 
 def _pinyin_forms(words):
