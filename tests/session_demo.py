@@ -7,6 +7,9 @@ starting point (the exact rows every table held before that first run) put those
 files back instead, in well under a second where the loader takes 12 s. From any other
 starting point, or with Elasticsearch as the search backend, the loader runs as before.
 
+Like the loader, it returns what was created, {label: count}: the counts of the run that built
+the snapshot, so a copy reports what the loader reported from that same starting point.
+
 Rows are copied table by table, below the ORM: loaddata would rebuild each object and miss
 what no model owns. SQLite's full-text table follows modelsearch's index entries through
 its triggers; the rest (Wagtail's reference index, page tree, revisions, content type ids)
@@ -56,17 +59,21 @@ def load_demo(demo_accounts=False, library=True):
         before = {table: _rows(table) for table in tables}
         key = (tuple(options.items()), _fingerprint(before))
         if key not in _snapshots:
-            _snapshots[key] = _shared(key, lambda: _build(options, tables, before))
-        elif _snapshots[key] is None:
-            DemoLoader(**options).run()
-        else:
-            _restore(_snapshots[key])
+            _snapshots[key] = snapshot = _shared(key, lambda: _build(options, tables, before))
+            return snapshot.created
+        if _snapshots[key].rows is None:
+            return _run_loader(options)
+        _restore(_snapshots[key])
+        return _snapshots[key].created
 
 
 class Snapshot:
-    def __init__(self, rows, files):
-        self.rows = rows  # {table: rows as _rows() returns them}, only the tables that changed
+    def __init__(self, rows, files, created):
+        # {table: rows as _rows() returns them}, only the tables that changed; None when the
+        # files went where they cannot be copied from, and the loader runs each time.
+        self.rows = rows
         self.files = files  # {storage name: path of the kept copy}
+        self.created = created  # what the loader reported: {label: count}
 
 
 def _copyable():
@@ -81,9 +88,9 @@ def _build(options, tables, before):
     storage = storages["default"]
     local = isinstance(storage, FileSystemStorage) and Path(storage.location) == media
     files_before = _media_files(media)
-    _run_loader(options)
+    created = _run_loader(options)
     if not local:
-        return None  # the files went elsewhere: with these options the loader runs each time
+        return Snapshot(None, {}, created)
     rows = {}
     for table in tables:
         after = _rows(table)
@@ -96,17 +103,20 @@ def _build(options, tables, before):
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(media / name, copy)
         files[name] = copy
-    return Snapshot(rows, files)
+    return Snapshot(rows, files, created)
 
 
 def _run_loader(options):
     """What DemoLoader(**options).run() leaves. With the demo accounts, the loader runs again
     over the demo without them (its snapshot, copied in): a second run adds the accounts and
     changes nothing else (tests/test_demo_loader.py), in well under a second, where a run
-    from nothing takes ~10 s of CPU."""
+    from nothing takes ~10 s of CPU. Returns what the two runs created together."""
+    created = {}
     if options["demo_accounts"]:
-        load_demo(**{**options, "demo_accounts": False})
-    DemoLoader(**options).run()
+        created.update(load_demo(**{**options, "demo_accounts": False}))
+    for label, count in DemoLoader(**options).run().items():
+        created[str(label)] = created.get(str(label), 0) + count
+    return created
 
 
 def _shared(key, build):
@@ -121,10 +131,9 @@ def _shared(key, build):
         fcntl.flock(lock, fcntl.LOCK_EX)
         if path.exists():
             snapshot = pickle.loads(path.read_bytes())
-            if snapshot is not None:
-                _restore(snapshot)
-            else:
-                build()
+            if snapshot.rows is None:
+                return build()
+            _restore(snapshot)
             return snapshot
         snapshot = build()
         path.write_bytes(pickle.dumps(snapshot))
