@@ -4,11 +4,13 @@ from pathlib import Path
 from django.db import connection, connections
 from django.test import TransactionTestCase
 
+from wagtail.images.models import AbstractImage
+
 import pytest
 from pytest_django.fixtures import validate_django_db
 
 import caching
-from tests import session_demo, template_db
+from tests import renditions, session_demo, template_db
 from tests.scheduling import pytest_collection_modifyitems  # noqa: F401  (a hook)
 from tests.session_demo import load_demo
 
@@ -72,6 +74,14 @@ def _databases(item):
     if databases == "__all__":
         return tuple(connections), serialized
     return tuple(databases), serialized
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _renditions_made_once():
+    """Each rendition made once per process (tests/renditions.py)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(AbstractImage, "generate_rendition_file", renditions.generate_rendition_file)
+        yield
 
 
 @pytest.fixture(autouse=True)
