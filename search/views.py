@@ -20,7 +20,7 @@ from caching.shared import reference_list
 from content.models import School
 from search import highlight, hits
 from search.backends.ranked import RankedSearchResults
-from search.facets import SearchListing, result_date, search_facets
+from search.facets import SearchListing, facet_values, result_date, search_facets
 from search.query import clean_query
 
 RESULTS_PER_PAGE = 10
@@ -131,6 +131,14 @@ def _shared(results, key):
     return results.shared(key) if key and hasattr(results, "shared") else results
 
 
+def _counted(results, facets, key):
+    """The matches, shared under `key` (_shared), counted with their facets' values where the
+    backend can read them as it counts (one statement instead of two)."""
+    if hasattr(results, "counting_values"):
+        results = results.counting_values(**facet_values(facets))
+    return _shared(results, key)
+
+
 def count_search(query):
     """One more search for the 搜索词 report (search.hits)."""
     hits.count(query)
@@ -152,20 +160,24 @@ def search(request):
         # facet counts are shared until the next change. A logged-in teacher's may include
         # pages others may not see, so theirs are their own.
         anonymous = not request.user.is_authenticated
+        facets = search_facets()
         operator = None
-        matched = _shared(base.search(query), anonymous and f"and:{query}")
+        matched = _counted(base.search(query), facets, anonymous and f"and:{query}")
         partial = False
         if not matched.count() and len(query.split()) > 1:
             # No page has every word: show the pages that have some of them, and say so.
             operator, partial = "or", True
-            matched = _shared(base.search(query, operator=operator), anonymous and f"or:{query}")
+            matched = _counted(
+                base.search(query, operator=operator), facets, anonymous and f"or:{query}"
+            )
         capped = getattr(matched, "count_is_capped", lambda: False)()
         listing = SearchListing(
             _matching(matched, base) if not capped else base.none(),
-            search_facets(),
+            facets,
             request.GET,
             counted=not capped,
             cache_key=f"{operator}:{query}" if anonymous else None,
+            matched=getattr(matched, "matched_values", lambda: None)(),
         )
         filtered = listing.filter(base).defer_streamfields().specific()
         if sort == "date":

@@ -126,6 +126,8 @@ class RankedSearchResults(BaseSearchResults):
     COUNT_MATERIALIZED = False
     _matched_pks = None  # the matches' keys, when counting found no more than COUNT_LIMIT
     _share_key = None
+    _counted_values = {}  # {name: expression} read with each match as it is counted
+    _matched_values = None  # their values per match, when counting found at most COUNT_LIMIT
 
     def shared(self, key):
         """These results, with their count, their matches and each page of them kept in the
@@ -135,6 +137,21 @@ class RankedSearchResults(BaseSearchResults):
         query, the operator and whatever else narrows the queryset."""
         self._share_key = key
         return self
+
+    def counting_values(self, **expressions):
+        """These results, each match counted with these values of its row (the search page's
+        facets): the count's statement reads them too, for the matches it has just found,
+        where a second statement would look up every match again (and, on PostgreSQL, plan
+        and run a join of its own). Not read past COUNT_LIMIT, where nothing is counted."""
+        self._counted_values = expressions
+        return self
+
+    def matched_values(self):
+        """[(value, ...)] for each match, in the order of the expressions given to
+        `counting_values`; None when there are more than COUNT_LIMIT matches (or no values
+        were asked for)."""
+        self.count()
+        return self._matched_values
 
     # -- the pieces -----------------------------------------------------------------
 
@@ -190,6 +207,31 @@ class RankedSearchResults(BaseSearchResults):
         if isinstance(compiler._inner_sql, EmptyResultSet):
             raise compiler._inner_sql
         return compiler._inner_sql
+
+    def _valued_sql(self, limit):
+        """(sql, params) of the searched queryset's rows among the counted matches (the
+        statement's `counted`), as (key, value, ...): empty when there are `limit` of them
+        or more. Compiled once per search, as the inner queryset is."""
+        compiler = self.query_compiler
+        if not hasattr(compiler, "_valued_sql"):
+            queryset = self._among_counted(compiler.queryset.order_by(), limit)
+            rows = queryset.values(_search_pk=F("pk"), **self._counted_values)
+            sql, params = rows.query.sql_with_params()
+            # By name, in the order asked for: the union with the keys past the limit
+            # (_do_count) is by position.
+            quote = connections[compiler.queryset.db].ops.quote_name
+            names = ", ".join(f"v.{quote(name)}" for name in ["_search_pk", *self._counted_values])
+            compiler._valued_sql = f"SELECT {names} FROM ({sql}) v", params
+        return compiler._valued_sql
+
+    def _among_counted(self, queryset, limit):
+        """The queryset narrowed to the keys in the statement's `counted`, none when there
+        are `limit` of them (the uncorrelated count is taken once per statement)."""
+        keys = (
+            "SELECT c._search_pk FROM counted c "
+            f"WHERE (SELECT COUNT(*) FROM counted) < {int(limit)}"
+        )
+        return queryset.filter(pk__in=RawSQL(keys, ()))
 
     def _integer_keys(self):
         model = self.query_compiler.queryset.model
@@ -253,7 +295,9 @@ class RankedSearchResults(BaseSearchResults):
         """The queryset narrowed to these primary keys (at most COUNT_LIMIT of them)."""
         return queryset.filter(pk__in=keys)
 
-    def _fetch(self, sql, params):
+    def _fetch(self, sql, params, joins_as_written=False):
+        """The rows of one statement. `joins_as_written`: its joins are best run in the
+        order written (a vendor may tell its planner so)."""
         with connections[self.query_compiler.queryset.db].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
@@ -301,6 +345,8 @@ class RankedSearchResults(BaseSearchResults):
         clone._count_cache = self._count_cache
         clone._matched_pks = self._matched_pks
         clone._share_key = self._share_key
+        clone._counted_values = self._counted_values
+        clone._matched_values = self._matched_values
         return clone
 
     def with_count(self, count):
@@ -310,8 +356,11 @@ class RankedSearchResults(BaseSearchResults):
 
     def count(self):
         if self._count_cache is None and self._share_key is not None:
-            self._count_cache, self._matched_pks = self._shared_value(
-                "search-matches", lambda: (self._do_count(), self._matched_pks)
+            # Named by the values read with the matches too: a search counted without them
+            # shares its count, not theirs.
+            name = ":".join(["search-matches", *self._counted_values])
+            self._count_cache, self._matched_pks, self._matched_values = self._shared_value(
+                name, lambda: (self._do_count(), self._matched_pks, self._matched_values)
             )
         if self._count_cache is None:
             self._count_cache = self._do_count()
@@ -383,9 +432,25 @@ class RankedSearchResults(BaseSearchResults):
         limit = self.COUNT_LIMIT + 1
         # The keys rather than COUNT(*), for the same work: below the limit they are what the
         # facets and filters need next (matching_queryset).
-        rows = self._fetch(f"SELECT counted._search_pk FROM ({sql} LIMIT {limit}) counted", params)
+        counted = f"SELECT counted._search_pk FROM ({sql} LIMIT {limit}) counted"
+        if not self._counted_values:
+            rows = self._fetch(counted, params)
+        else:
+            # Each match with its values, read from its row once the matches are known; past
+            # the limit, the keys alone (there is nothing to count them for).
+            valued_sql, valued_params = self._valued_sql(limit)
+            nulls = ", NULL" * len(self._counted_values)
+            rows = self._fetch(
+                f"WITH counted AS {self.MATERIALIZED} ({counted}) {valued_sql} UNION ALL "
+                f"SELECT c._search_pk{nulls} FROM counted c "
+                f"WHERE (SELECT COUNT(*) FROM counted) >= {limit}",
+                (*params, *valued_params),
+                joins_as_written=True,
+            )
         if len(rows) < limit:
             self._matched_pks = [row[0] for row in rows]
+            if self._counted_values:
+                self._matched_values = [tuple(row[1:]) for row in rows]
         return min(len(rows), self.COUNT_LIMIT)
 
     def count_is_capped(self):
