@@ -384,8 +384,10 @@ class RankedSearchResults(BaseSearchResults):
     def count(self):
         if self._count_cache is None and self._share_key is not None:
             # Named by the values read with the matches too: a search counted without them
-            # shares its count, not theirs.
-            name = ":".join(["search-matches", *self._counted_values])
+            # shares its count, not theirs. "search-counted": (count, keys, values), where
+            # an earlier release kept (count, keys) under "search-matches" (a process of it
+            # sharing the cache during a deploy never reads an entry of the other form).
+            name = ":".join(["search-counted", *self._counted_values])
             self._count_cache, self._matched_pks, self._matched_values = self._shared_value(
                 name, lambda: (self._do_count(), self._matched_pks, self._matched_values)
             )
