@@ -110,3 +110,26 @@ def test_the_facets_come_with_the_count_in_one_statement(site, client, reader):
     types = next(group for group in groups if group["param"] == "type")
     assert sum(option["count"] for option in types["options"]) == total
     assert (site.pk in {page.pk for page in listing.queryset}) == (reader == "teacher")
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+def test_facets_of_matches_counted_past_entries_the_reader_may_not_see(site, client):
+    """More index entries than the count limit, fewer matches the visitor may see: the
+    values are read for the matches the count found, and the counts are as in SQL."""
+    from search.backends.ranked import RankedSearchResults
+
+    second = make_resource("数学内部资料二")
+    ResourcePage.objects.get(pk=second.pk).move(site.get_parent(), pos="last-child")
+    total = len(search(client).context["listing"].queryset)
+    original = RankedSearchResults.COUNT_LIMIT
+    # The two private matches' entries make the index's entries reach the limit (one past
+    # the count limit), the visitor's matches one short of the count limit.
+    RankedSearchResults.COUNT_LIMIT = total + 1
+    try:
+        response = search(client)
+    finally:
+        RankedSearchResults.COUNT_LIMIT = original
+    listing = response.context["listing"]
+    assert listing.counted and response.context["page_obj"].paginator.count == total
+    for facet in listing.facets:
+        assert sorted(listing.values_for(facet)) == in_sql(listing, facet), facet.param

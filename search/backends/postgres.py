@@ -313,8 +313,7 @@ class ChinesePostgresResults(RankedSearchResults):
         if not self._integer_keys():
             return super()._among_counted(queryset, limit)
         keys = RawSQL(
-            "ARRAY(SELECT c._search_pk FROM counted c "
-            f"WHERE (SELECT COUNT(*) FROM counted) < {int(limit)})",
+            f"ARRAY({self._counted_keys(limit)})",
             (),
             output_field=ArrayField(BigIntegerField()),
         )

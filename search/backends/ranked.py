@@ -252,13 +252,8 @@ class RankedSearchResults(BaseSearchResults):
         return f"SELECT {names} FROM ({sql}) v", params
 
     def _among_counted(self, queryset, limit):
-        """The queryset narrowed to the keys in the statement's `counted`, none when there
-        are `limit` of them (the uncorrelated count is taken once per statement)."""
-        keys = (
-            "SELECT c._search_pk FROM counted c "
-            f"WHERE (SELECT COUNT(*) FROM counted) < {int(limit)}"
-        )
-        return queryset.filter(pk__in=RawSQL(keys, ()))
+        """The queryset narrowed to the keys the count reads values for (_counted_keys)."""
+        return queryset.filter(pk__in=RawSQL(self._counted_keys(limit), ()))
 
     def _integer_keys(self):
         model = self.query_compiler.queryset.model
@@ -465,22 +460,55 @@ class RankedSearchResults(BaseSearchResults):
         if not self._counted_values:
             rows = self._fetch(counted, params)
         else:
-            # Each match with its values, read from its row once the matches are known; past
-            # the limit, the keys alone (there is nothing to count them for).
-            valued_sql, valued_params = self._valued_sql(limit)
-            nulls = ", NULL" * len(self._counted_values)
-            rows = self._fetch(
-                f"WITH counted AS {self.MATERIALIZED} ({counted}) {valued_sql} UNION ALL "
-                f"SELECT c._search_pk{nulls} FROM counted c "
-                f"WHERE (SELECT COUNT(*) FROM counted) >= {limit}",
-                (*params, *valued_params),
-                joins_as_written=True,
-            )
+            rows = self._fetch(*self._valued_count(limit), joins_as_written=True)
         if len(rows) < limit:
             self._matched_pks = [row[0] for row in rows]
             if self._counted_values:
                 self._matched_values = [tuple(row[1:]) for row in rows]
         return min(len(rows), self.COUNT_LIMIT)
+
+    def _valued_count(self, limit):
+        """(sql, params): each match with its values, read from its row once the matches are
+        known, and past the limit the keys alone (there is nothing to count them for).
+
+        The index's entries are read once (`hits`). When there are fewer than `limit` of
+        them (`few`), the searched queryset's rows among them are the matches: each is looked
+        up once, with its values, and `counted` is never run. Otherwise `counted` finds the
+        first `limit` matches, as a count without values does, and the values are read for
+        them if there are fewer."""
+        compiler = self.query_compiler
+        _kind, tree, pinyin = self._plan()
+        hits_sql, hits_params = compiler.all_hits_sql(tree, pinyin)
+        inner_sql, inner_params = self._inner()
+        valued_sql, valued_params = self._valued_sql(limit)
+        materialized = self.MATERIALIZED
+        nulls = ", NULL" * len(self._counted_values)
+        few = f"SELECT COUNT(*) < {limit} AS yes FROM (SELECT 1 FROM hits LIMIT {limit}) h"
+        if not self._integer_keys():
+            # The entries name their rows by text: the rows are then found by `counted`,
+            # which compares them as the queryset's keys.
+            few = "SELECT 1 = 0 AS yes"
+        sql = (
+            f"WITH hits AS {materialized} ({hits_sql}), "
+            f"few AS {materialized} ({few}), "
+            f"counted AS {materialized} (SELECT q._search_pk FROM {self._from('hits', inner_sql)}"
+            f" WHERE NOT (SELECT yes FROM few) LIMIT {limit}) "
+            f"{valued_sql} UNION ALL SELECT c._search_pk{nulls} FROM counted c "
+            f"WHERE (SELECT COUNT(*) FROM counted) >= {limit}"
+        )
+        return sql, (*hits_params, *inner_params, *valued_params)
+
+    def _counted_keys(self, limit):
+        """The SQL of the keys whose values the count reads (_valued_count): the entries'
+        when they are few, else those `counted` found, when fewer than `limit`."""
+        counted = (
+            "SELECT c._search_pk FROM counted c "
+            f"WHERE (SELECT COUNT(*) FROM counted) < {int(limit)}"
+        )
+        if not self._integer_keys():
+            return counted  # `few` is never true (_valued_count)
+        oid = self.query_compiler.object_id_sql("h.oid")
+        return f"SELECT {oid} FROM hits h WHERE (SELECT yes FROM few) UNION ALL {counted}"
 
     def count_is_capped(self):
         return self.count() >= self.COUNT_LIMIT
