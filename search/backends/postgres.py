@@ -306,8 +306,8 @@ class ChinesePostgresResults(RankedSearchResults):
         return queryset.filter(KeyIn(keys))
 
     def _among_counted(self, queryset, limit):
-        # The counted keys as one array, computed once (an InitPlan): the pages are then
-        # looked up by key, each type's row after them. As `pk IN (subquery)`, a semi-join,
+        # The keys to read values for as one array, computed once (an InitPlan): the pages
+        # are then looked up by key, each type's row after them. As `pk IN (subquery)`, a semi-join,
         # the join in the order written (_fetch) would have joined every page to its type's
         # row before keeping the matches.
         if not self._integer_keys():

@@ -218,9 +218,9 @@ class RankedSearchResults(BaseSearchResults):
         return compiler._inner_sql
 
     def _valued_sql(self, limit):
-        """(sql, params) of the searched queryset's rows among the counted matches (the
-        statement's `counted`), as (key, value, ...): empty when there are `limit` of them
-        or more. Made once per process for each searched queryset (_valued)."""
+        """(sql, params) of the searched queryset's rows among the keys the count reads
+        values for (_counted_keys), as (key, value, ...): none when it found `limit` matches.
+        Made once per process for each searched queryset (_valued)."""
         compiler = self.query_compiler
         if not hasattr(compiler, "_valued_sql"):
             inner_sql, inner_params = self._inner()
@@ -448,19 +448,20 @@ class RankedSearchResults(BaseSearchResults):
         """The number of matches, counted up to COUNT_LIMIT: past that, pages and counts
         stop, as on the big search engines."""
         queryset = self.query_compiler.queryset
-        kind, sql, params = self._matched_sql(materialized=self.COUNT_MATERIALIZED)
+        kind = self._plan()[0]
         if kind == "all":
             return queryset.count()
         if kind == "none":
             return 0
         limit = self.COUNT_LIMIT + 1
-        # The keys rather than COUNT(*), for the same work: below the limit they are what the
-        # facets and filters need next (matching_queryset).
-        counted = f"SELECT counted._search_pk FROM ({sql} LIMIT {limit}) counted"
-        if not self._counted_values:
-            rows = self._fetch(counted, params)
-        else:
+        if self._counted_values:
             rows = self._fetch(*self._valued_count(limit), joins_as_written=True)
+        else:
+            _kind, sql, params = self._matched_sql(materialized=self.COUNT_MATERIALIZED)
+            # The keys rather than COUNT(*), for the same work: below the limit they are what
+            # the facets and filters need next (matching_queryset).
+            counted = f"SELECT counted._search_pk FROM ({sql} LIMIT {limit}) counted"
+            rows = self._fetch(counted, params)
         if len(rows) < limit:
             self._matched_pks = [row[0] for row in rows]
             if self._counted_values:
