@@ -134,8 +134,24 @@ def _statement(db):
     key += tuple(getattr(settings, "CACHING_REFERENCE_LISTS", ()))
     found = _statements.get(key)
     if found is None:
-        found = _statements[key] = _union().query.get_compiler(using=db).as_sql()
+        sql, params = _union().query.get_compiler(using=db).as_sql()
+        found = _statements[key] = _written_in(db, sql, params)
     return found
+
+
+def _written_in(db, sql, params):
+    """(sql, None): the statement with its parameters written in, where the database's
+    client binds them itself (PostgreSQL through psycopg's client-side cursor, Django's
+    default), which parsed the statement's 108 placeholders out and quoted each parameter
+    again on every read (0.2 ms of every cold page); it is then sent as it is. Elsewhere
+    (SQLite, server-side binding) as it was."""
+    connection = connections[db]
+    if connection.vendor != "postgresql" or connection.settings_dict["OPTIONS"].get(
+        "server_side_binding"
+    ):
+        return sql, params
+    with connection.cursor() as cursor:
+        return cursor.mogrify(sql, params), None
 
 
 def _fetch(db):

@@ -7,6 +7,7 @@ listings, so counts and links behave the same way.
 """
 
 import hashlib
+from collections import Counter
 from contextlib import contextmanager
 
 from django.contrib.contenttypes.models import ContentType
@@ -18,7 +19,7 @@ from django.utils.functional import cached_property
 
 from wagtail.models import get_page_models
 
-from caching import fragment
+from caching import derived, fragment
 from caching.shared import reference_list
 from content import params as url_params
 from content.filters import Facet, FacetedListing
@@ -172,11 +173,14 @@ class DateYearFacet(CombinedFacet):
     def expression(self):
         return ExtractYear(result_date())
 
+    # int(): read with the matches outside the ORM (RankedSearchResults.counting_values),
+    # PostgreSQL's year is a numeric.
     def value_of(self, raw):
-        return str(raw) if raw else None
+        return str(int(raw)) if raw else None
 
     def options_from(self, found):
-        return [(str(year), f"{year}年", found[year]) for year in sorted(found, reverse=True)]
+        years = sorted(found, reverse=True)
+        return [(str(int(year)), f"{int(year)}年", found[year]) for year in years]
 
     def options(self):
         # The programme began in 2022; every year since, newest first.
@@ -200,6 +204,11 @@ def joins_as_written(alias):
         yield
 
 
+def facet_values(facets):
+    """{name: expression} of each facet's value of a page, in the facets' order."""
+    return {f"facet_{i}": facet.expression() for i, facet in enumerate(facets)}
+
+
 def search_facets():
     return [
         TypeFacet(),
@@ -214,13 +223,17 @@ class SearchListing(FacetedListing):
     """The search page's facets. Past the count limit of the search (a thousand), counting
     every value would touch every match; the values are then offered without counts."""
 
-    def __init__(self, matching, facets, params, counted=True, cache_key=None):
+    def __init__(self, matching, facets, params, counted=True, cache_key=None, matched=None):
         super().__init__(matching, facets, params)
         self.counted = counted
         # Set when the matches are the same for every visitor who searches the same words
         # (anonymous ones): the counts are then shared until the next change, as the
         # sections' are. Kept apart from FacetedListing.cache_key, which also caches totals.
         self.combinations_key = cache_key
+        # Each match's values of the facets (their `values()`, in order), when the search
+        # read them as it counted (RankedSearchResults.counting_values): then no statement
+        # of its own counts them.
+        self.matched = matched
 
     def filter(self, queryset):
         for facet in self.facets:
@@ -233,21 +246,32 @@ class SearchListing(FacetedListing):
         """How many matches have each combination of the facets' values: one grouped query
         for all the facets instead of one each. Counting happens only below the search's
         count limit, so at most that many rows come back."""
+        build = self._combinations if self.matched is None else self._combined
         if self.combinations_key is None:
-            return self._combinations()
+            return build()
         digest = hashlib.sha1(self.combinations_key.encode()).hexdigest()
-        return fragment(f"search-facets:{digest}", self._combinations)
+        if self.matched is not None:
+            # Made from the matches the search shares (no query): in this process only,
+            # where the shared cache's round trips would cost more than grouping them again.
+            return derived(f"search-facets-of-matches:{digest}", build)
+        return fragment(f"search-facets:{digest}", build)
 
     def _combinations(self):
-        names = {f"facet_{i}": facet.expression() for i, facet in enumerate(self.facets)}
+        names = facet_values(self.facets)
         rows = self.queryset.order_by().annotate(**names).values(*names).annotate(count=Count("pk"))
         with joins_as_written(rows.db):
             rows = list(rows)
+        return self._combos(([row[name] for name in names], row["count"]) for row in rows)
+
+    def _combined(self):
+        """The combinations of the values read with the matches, counted here."""
+        return self._combos((list(raws), count) for raws, count in Counter(self.matched).items())
+
+    def _combos(self, counted):
         combos = []
-        for row in rows:
-            raws = [row[f"facet_{i}"] for i in range(len(self.facets))]
+        for raws, count in counted:
             values = [f.value_of(raw) for f, raw in zip(self.facets, raws, strict=True)]
-            combos.append((raws, values, row["count"]))
+            combos.append((raws, values, count))
         return combos
 
     def values_for(self, facet):

@@ -1,10 +1,12 @@
-"""The search page's facets, counted together for all the facets in one grouped query
-(SearchListing.combinations): the same numbers as counting each facet alone over the matching
-pages in SQL (CombinedFacet.counts), cold, unfiltered and under a filter on each other facet;
-and a private match counted only for those who may read it."""
+"""The search page's facets, counted together for all the facets from the values the count
+reads with each match (SearchListing.combinations): the same numbers as counting each facet
+alone over the matching pages in SQL (CombinedFacet.counts), cold, unfiltered and under a
+filter on each other facet; a private match counted only for those who may read it; and no
+statement of their own."""
 
 from django.contrib.auth import get_user_model
-from django.test.utils import override_settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from wagtail.models import PageViewRestriction
 
@@ -88,3 +90,46 @@ def test_a_private_match_counts_only_for_a_reader_who_may_see_it(site, client):
         ("level", level.name),
     ]:
         assert counts(teacher, param)[label] == counts(anonymous, param).get(label, 0) + 1
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+@pytest.mark.parametrize("reader", ["anonymous", "teacher"])
+def test_the_facets_come_with_the_count_in_one_statement(site, client, reader):
+    if reader == "teacher":
+        client.force_login(get_user_model().objects.create_superuser("facet-t", password="x"))
+    caching.clear()
+    with CaptureQueriesContext(connection) as queries:
+        listing = search(client).context["listing"]
+        groups = listing.groups
+    statements = [q["sql"] for q in queries.captured_queries]
+    # The index is read to count (with the facets' values) and to rank, and nothing is
+    # grouped in SQL: the facets took no statement of their own.
+    assert len([sql for sql in statements if "indexentry" in sql and "counted" in sql]) == 1
+    assert not [sql for sql in statements if "GROUP BY" in sql]
+    total = len(listing.queryset)
+    types = next(group for group in groups if group["param"] == "type")
+    assert sum(option["count"] for option in types["options"]) == total
+    assert (site.pk in {page.pk for page in listing.queryset}) == (reader == "teacher")
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+def test_facets_of_matches_counted_past_entries_the_reader_may_not_see(site, client):
+    """More index entries than the count limit, fewer matches the visitor may see: the
+    values are read for the matches the count found, and the counts are as in SQL."""
+    from search.backends.ranked import RankedSearchResults
+
+    second = make_resource("数学内部资料二")
+    ResourcePage.objects.get(pk=second.pk).move(site.get_parent(), pos="last-child")
+    total = len(search(client).context["listing"].queryset)
+    original = RankedSearchResults.COUNT_LIMIT
+    # The two private matches' entries make the index's entries reach the limit (one past
+    # the count limit), the visitor's matches one short of the count limit.
+    RankedSearchResults.COUNT_LIMIT = total + 1
+    try:
+        response = search(client)
+    finally:
+        RankedSearchResults.COUNT_LIMIT = original
+    listing = response.context["listing"]
+    assert listing.counted and response.context["page_obj"].paginator.count == total
+    for facet in listing.facets:
+        assert sorted(listing.values_for(facet)) == in_sql(listing, facet), facet.param

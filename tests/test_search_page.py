@@ -179,6 +179,18 @@ class SearchPageFeaturesTests(TestCase):
         response = self.client.get("/search/", {"q": "精品课"})
         self.assertEqual(response.context["promotions"], [])
 
+    def test_a_search_without_picks_asks_only_whether_it_has_any(self):
+        # Most searches have no editors' picks: one small statement says so, without the
+        # ORM's query of the picks and their pages.
+        caching.clear()
+        with CaptureQueriesContext(connection) as queries:
+            response = self.client.get("/search/", {"q": "精品课"})
+        self.assertEqual(response.context["promotions"], [])
+        picks = "wagtailsearchpromotions_searchpromotion"
+        promotions = [q["sql"] for q in queries.captured_queries if picks in q["sql"]]
+        self.assertEqual(len(promotions), 1, promotions)
+        self.assertNotIn("wagtailcore_page", promotions[0])
+
     def test_searches_are_counted_for_the_popular_terms_report(self):
         from wagtail.contrib.search_promotions.models import Query
 
