@@ -78,7 +78,7 @@ def _databases(item):
 
 @pytest.fixture(scope="session", autouse=True)
 def _renditions_made_once():
-    """Each rendition made once per process (tests/renditions.py)."""
+    """Each rendition made once per run (tests/renditions.py)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(AbstractImage, "generate_rendition_file", renditions.generate_rendition_file)
         yield
@@ -105,6 +105,7 @@ def pytest_sessionfinish(session, exitstatus):
     from django.conf import settings
 
     session_demo.cleanup()
+    renditions.cleanup()
     if not hasattr(session.config, "workerinput"):  # the process that started the run
         template_db.drop_template(keepdb=session.config.getvalue("reuse_db"))
 
