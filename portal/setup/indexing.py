@@ -11,6 +11,10 @@ the same task its saves would have queued, in the order of its first save: same 
 entries, same reference rows. Deleting still updates both indexes at once
 (those handlers are left alone). Saves from other threads (a test's live server) are handled
 as usual meanwhile.
+
+A full run (library=True, test settings, bench/loader_ab.sh, 3 runs each): 496 + 702 task
+calls became 266 + 409; their CPU 8.7 -> 4.0 s on SQLite, 12.0 -> 5.8 s on PostgreSQL; the
+whole run 22.4 -> 19.0 s and 33.9 -> 26.8 s.
 """
 
 import contextlib
