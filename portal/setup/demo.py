@@ -59,6 +59,7 @@ from content.video_processing import available as ffmpeg_available
 from content.video_processing import generate_clip, process
 from home.models import HomePage, KeyFigure
 from portal.models import PortalSettings
+from portal.setup.indexing import indexed_once
 from portal.setup.roles import RoleSetup
 from tracking import demo as tracking_demo
 from tracking import kept
@@ -76,8 +77,10 @@ class DemoLoader:
 
     @transaction.atomic
     def run(self):
-        # The 成效 figures are computed once at the end, not again for every record and page.
-        with kept.deferred():
+        # The 成效 figures are computed once at the end, not again for every record and page;
+        # so are each object's search index entry and reference index rows (a page is saved
+        # three times: created, revision, published).
+        with kept.deferred(), indexed_once():
             return self._run()
 
     def _run(self):
