@@ -204,6 +204,11 @@ class ActivityPage(RoutablePageMixin, BasePage):
             # computed every activity's duration instead (2 ms of a cold home page at
             # 5,000 activities, against 0.03 ms).
             models.Index(models.F("end") - models.F("start"), name="content_activity_duration"),
+            # The upcoming ones (upcoming) read in start order with the end beside it: with
+            # an index on each column PostgreSQL took every activity of the window from both
+            # (~450 at 5,000 activities), looked each one's page up and sorted them for the
+            # first twenty (1.5 ms of a cold home page, against 0.2 ms).
+            models.Index(fields=["start", "end"], name="content_activity_start_end"),
         ]
 
     def clean(self):
