@@ -283,7 +283,7 @@ class OddQueriesEverywhereTests(TestCase):
 
 
 @pytest.mark.both_databases
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_postgres_statements_carry_their_planner_settings_for_themselves_only():
     # Outside a transaction (as a request runs), a count is sent with its planner settings
     # in one string, PostgreSQL's one implicit transaction: they hold for it, and are gone
