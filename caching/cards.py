@@ -48,6 +48,7 @@ from django.db.models import Expression, F, ForeignKey, Q, TextField
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.template.loader import get_template
 from django.template.loader_tags import IncludeNode
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 import wagtail
@@ -214,15 +215,29 @@ class KeptCardHTML(Expression):
         return sql, params
 
 
-def with_kept_cards(queryset, template_name, request):
-    """The listing's queryset with each page's kept card of this template (None when none is
-    valid) read in the same query, and the stamp a card rendered from the row is kept
-    with, for rendered_cards."""
+def kept_cards_site(template_name, request):
+    """The site whose kept cards of this template `with_kept_cards` reads beside a
+    listing's rows for this request, None when it reads none: what a statement made once
+    per process for a listing is made for."""
     site = site_for(request) if request is not None else None
     if site is None or noted(_shown(request, template_name, site)):
         # This list's cards were shown since the last change: they are in the shared cache,
         # and reading the kept ones too would cost every request (a tenth of a list's time
         # with the page cache off).
+        return None
+    return site
+
+
+_DECIDE = object()
+
+
+def with_kept_cards(queryset, template_name, request, site=_DECIDE):
+    """The listing's queryset with each page's kept card of this template (None when none is
+    valid) read in the same query, and the stamp a card rendered from the row is kept
+    with, for rendered_cards. `site`: kept_cards_site's answer, when the caller has it."""
+    if site is _DECIDE:
+        site = kept_cards_site(template_name, request)
+    if site is None:
         return queryset
     return queryset.annotate(
         **{
@@ -239,6 +254,15 @@ def _shown(request, template_name, site):
     return f"cards-shown:{site.pk}:{template_name}:{where}"
 
 
+def _aware(stamp):
+    """The stamp as read: a listing read by Manager.raw() (home.models.listed) has it as
+    the driver gives it, which is naive UTC from SQLite (the ORM's own conversion is for
+    the model's fields only there)."""
+    if stamp is not None and settings.USE_TZ and timezone.is_naive(stamp):
+        return timezone.make_aware(stamp, datetime.UTC)
+    return stamp
+
+
 def _keep(cards, template_name, site):
     """Keeps the cards rendered ([(item, html)]), in one statement, replacing older ones."""
     model = _kept()
@@ -249,7 +273,7 @@ def _keep(cards, template_name, site):
             template=template_name,
             site_id=site.pk,
             version=version,
-            published=getattr(item, STAMP_PUBLISHED) or NEVER,
+            published=_aware(getattr(item, STAMP_PUBLISHED)) or NEVER,
             url_path=getattr(item, STAMP_PATH),
             html=html,
         )

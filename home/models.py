@@ -1,4 +1,5 @@
 import copy
+import datetime
 
 from django.db import connections, models, router
 from django.utils import timezone
@@ -11,7 +12,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from caching import SITE, fragment
-from caching.cards import with_kept_cards
+from caching.cards import kept_cards_site, with_kept_cards
 from caching.privacy import restricted_paths
 from caching.shared import site_for, top_pages
 from content.models import (
@@ -50,6 +51,54 @@ def section_summaries(by_type):
     with connections[db].cursor() as cursor:
         cursor.execute(*statement)
         return dict(cursor.fetchall())
+
+
+# The statements of the home page's two longest lists (the upcoming activities, the newest
+# resources), made once per process for each database, set of private sections and site
+# whose kept cards they read: building and compiling their querysets cost ~2 ms of every
+# cold home page, for statements that change only with those. Manager.raw() makes their rows
+# into the instances the ORM would. {key: (sql, params, {parameter's index: value's name})}
+_list_statements = {}
+LIST_STATEMENTS = 50
+# What a statement is compiled with where each request's own value goes: dates no activity
+# has, found among its parameters by value.
+_MARKERS = {
+    "now": datetime.datetime(1111, 1, 1, tzinfo=datetime.UTC),
+    "earliest": datetime.datetime(1111, 1, 2, tzinfo=datetime.UTC),
+}
+
+
+def listed(model, key, build, **values):
+    """The objects of `build(**values)`'s queryset (of `model`), read by a statement made
+    once per process for `key` with the values' markers in their places. A value whose
+    marker is not among the parameters exactly once: the queryset is built every time."""
+    db = router.db_for_read(model)
+    key = (db, model._meta.label, *key)
+    # As the database's backend hands a date to its driver (text for SQLite).
+    adapt = connections[db].ops.adapt_datetimefield_value
+    statement = _list_statements.get(key)
+    if statement is None:
+        sql, params = build(**{name: _MARKERS[name] for name in values}).query.sql_with_params()
+        params = list(params)
+        places = {}
+        for name in values:
+            marker = adapt(_MARKERS[name])
+            found = [i for i, param in enumerate(params) if type(param) is type(marker)]
+            found = [i for i in found if params[i] == marker]
+            if len(found) != 1:
+                places = None
+                break
+            places[found[0]] = name
+        if len(_list_statements) >= LIST_STATEMENTS:
+            _list_statements.clear()
+        statement = _list_statements[key] = (sql, params, places)
+    sql, params, places = statement
+    if places is None:
+        return list(build(**values))
+    params = list(params)
+    for i, name in places.items():
+        params[i] = adapt(values[name])
+    return list(model.objects.db_manager(db).raw(sql, params))
 
 
 class HomePage(BasePage):
@@ -91,6 +140,13 @@ class HomePage(BasePage):
         verbose_name = _("首页")
         verbose_name_plural = _("首页")
 
+    def _read_in_full(self):
+        model = type(self)
+        found = listed(model, ("home", self.pk), lambda: model.objects.filter(pk=self.pk))
+        if not found:
+            raise model.DoesNotExist
+        return found[0]
+
     def top_pages(self):
         """The home page's children (the sections, standard pages, 成效) in order, as plain
         pages from the shared snapshot (caching.shared.top_pages): every request is routed
@@ -104,7 +160,7 @@ class HomePage(BasePage):
             # the home page itself is read in full, once per generation.
             home = fragment(
                 f"home-page:{self.pk}",
-                lambda: type(self).objects.get(pk=self.pk),
+                lambda: self._read_in_full(),
                 scopes=[SITE],  # the home page and the sections purge everything
             )
             return super(HomePage, copy.copy(home)).route(request, path_components)
@@ -179,25 +235,39 @@ class HomePage(BasePage):
             RecordingIndexPage.card_template,
             request,
         )
+        private = tuple(restricted_paths())
+        site = kept_cards_site(ActivityIndexPage.card_template, request)
+        now = timezone.now()
         return {
             "news": list(news.select_related("cover_image").order_by("-date")[:4]),
-            "resources": with_references(ResourcePage.newest_first()[:5]),
+            "resources": with_references(
+                listed(ResourcePage, ("newest", private), lambda: ResourcePage.newest_first()[:5])
+            ),
             "recordings": with_references(
                 recordings.select_related("teacher", "poster").order_by("-lesson_date")[:3]
             ),
             "upcoming": with_references(
-                ActivityPage.upcoming(self.activities(request))[: self.UPCOMING_KEPT]
+                listed(
+                    ActivityPage,
+                    ("upcoming", private, site and site.pk, self.UPCOMING_KEPT),
+                    lambda now, earliest: ActivityPage.upcoming(
+                        self.activities(request, site), now, earliest
+                    )[: self.UPCOMING_KEPT],
+                    now=now,
+                    earliest=ActivityPage.upcoming_since(now),
+                )
             ),
         }
 
     @staticmethod
-    def activities(request):
+    def activities(request, *site):
         # Without the minutes (body): the cards do not show them, and twenty of them were
         # most of what the home page's lists cost to read and to pickle.
         return with_kept_cards(
             ActivityPage.objects.live().public().defer_streamfields(),
             ActivityIndexPage.card_template,
             request,
+            *site,
         )
 
     def get_context(self, request, *args, **kwargs):
@@ -220,7 +290,9 @@ class HomePage(BasePage):
             list(self.key_figures.all())
             if getattr(request, "is_preview", False)
             else fragment(
-                f"key-figures:{self.pk}", lambda: list(self.key_figures.all()), scopes=[SITE]
+                f"key-figures:{self.pk}",
+                lambda: listed(KeyFigure, ("figures", self.pk), self.key_figures.all),
+                scopes=[SITE],
             )
         )
         return context

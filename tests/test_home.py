@@ -1,22 +1,28 @@
 """The home page and section pages as a visitor sees them."""
 
 import datetime
+from unittest.mock import patch
 
 from django.db import connection
-from django.test import TestCase
+from django.test import RequestFactory, TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from wagtail.models import PageViewRestriction
+
 import pytest
 
+import caching
+from caching.models import KeptCard
 from content.models import (
     ActivityIndexPage,
     ActivityPage,
     ForumIndexPage,
     NewsIndexPage,
     NewsPage,
+    ResourcePage,
 )
-from home.models import HomePage, KeyFigure
+from home.models import HomePage, KeyFigure, listed
 from portal.models import PortalSettings
 from tests.session_demo import load_demo
 
@@ -177,8 +183,11 @@ def test_the_longest_activity_is_read_from_an_index_not_from_every_activity():
     (statement,) = [q["sql"] for q in queries.captured_queries]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # An empty table is read whole: what counts is that the index can answer.
+            # An empty table is read whole: what counts is that the index can answer. (Nor
+            # from the upcoming activities' index on (start, end), which holds both columns:
+            # on an empty table that looks as cheap.)
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexonlyscan = off")
             cursor.execute(f"EXPLAIN {statement}")
         else:
             cursor.execute(f"EXPLAIN QUERY PLAN {statement}")
@@ -196,3 +205,82 @@ def test_each_section_card_shows_its_summary_as_last_published(demo_site, client
     news.save_revision().publish()
     html = client.get("/").content.decode()
     assert "帮扶工作的最新进展" in html.split('id="sections-title"')[1]
+
+
+def _upcoming_titles(html):
+    """The home page's upcoming activities ("" when it shows none)."""
+    return html.partition('id="upcoming-heading"')[2].split("</section>")[0]
+
+
+@pytest.mark.both_databases
+def test_home_lists_statements_made_once_follow_each_request_and_private_sections(
+    demo_site, client
+):
+    # The upcoming activities and the newest resources are read by statements made once
+    # per process (home.models.listed): the request's time and the private sections must
+    # still be the ones each request reads with.
+    caching.clear()
+    now, hour = timezone.now(), datetime.timedelta(hours=1)
+    index = ActivityIndexPage.objects.get()
+    page = ActivityPage(
+        title="即将开始的同课异构",
+        activity_type="training",
+        start=now + hour,
+        end=now + 2 * hour,
+        location="教师发展中心",
+        organiser="“组团式”教育帮扶团队",
+        summary="简介",
+    )
+    index.add_child(instance=page)
+    page.save_revision().publish()
+    caching.clear()
+    assert "即将开始的同课异构" in _upcoming_titles(client.get("/").content.decode())
+    # Its card kept with the stamp the next cold home page compares (an aware time).
+    kept = KeptCard.objects.get(page_id=page.pk, template=ActivityIndexPage.card_template)
+    page.refresh_from_db()
+    assert kept.published == page.last_published_at
+    # Read again with a later time (the same statement): over by then.
+    home = HomePage.objects.get()
+    request = RequestFactory().get("/", HTTP_HOST="localhost")
+    with caching.request_scope(), patch("home.models.timezone.now", return_value=now + 3 * hour):
+        caching.clear()
+        upcoming = home.shared_lists(request)["upcoming"]
+    assert page.pk not in [activity.pk for activity in upcoming]
+    expected = ActivityPage.upcoming(home.activities(None), now + 3 * hour)[:20]
+    assert [a.pk for a in upcoming] == [a.pk for a in expected]
+    # The section made private: its activities leave the home page's lists.
+    PageViewRestriction.objects.create(page=index, restriction_type="login")
+    with caching.request_scope():
+        caching.clear()
+        upcoming = home.shared_lists(request)["upcoming"]
+    assert page.pk not in [activity.pk for activity in upcoming]
+    assert "即将开始的同课异构" not in _upcoming_titles(client.get("/").content.decode())
+
+
+@pytest.mark.both_databases
+def test_home_lists_read_once_made_are_the_orms_objects(demo_site, rf):
+    request = rf.get("/", HTTP_HOST="localhost")
+    caching.clear()
+    with caching.request_scope():
+        for _ in range(2):  # the statement made, then reused
+            lists = demo_site.shared_lists(request)
+            for objects, expected in [
+                (lists["resources"], ResourcePage.newest_first()[:5]),
+                (
+                    lists["upcoming"],
+                    ActivityPage.upcoming(demo_site.activities(request))[: HomePage.UPCOMING_KEPT],
+                ),
+            ]:
+                expected = list(expected)
+                assert [type(o) for o in objects] == [type(o) for o in expected]
+                assert [o.pk for o in objects] == [o.pk for o in expected]
+                for made, read in zip(objects, expected, strict=True):
+                    assert made.get_deferred_fields() == read.get_deferred_fields()
+                    for name, value in vars(read).items():
+                        if name != "_state":
+                            assert getattr(made, name) == value, name
+        figures = demo_site.key_figures.all()
+        made = listed(KeyFigure, ("figures", demo_site.pk), figures.all)
+        assert [(f.pk, f.value, f.label) for f in made] == [
+            (f.pk, f.value, f.label) for f in figures
+        ]

@@ -2,12 +2,15 @@
 the admin's page search, the API and the suggestions of the search box. On both databases."""
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
 
 from wagtail.models import Page, PageViewRestriction
 
 import pytest
 
+import caching
 from content.models import ResourceIndexPage, ResourcePage
 from tests.factories import make_resource
 from tests.session_demo import load_demo
@@ -277,3 +280,29 @@ class OddQueriesEverywhereTests(TestCase):
         response = self.client.get("/admin/snippets/content/school/", {"q": "罗山"})
         self.assertContains(response, "红寺堡区罗山中学")
         self.assertNotContains(response, "红寺堡区职业技术学校")
+
+
+@pytest.mark.both_databases
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgres_statements_carry_their_planner_settings_for_themselves_only():
+    # Outside a transaction (as a request runs), a count is sent with its planner settings
+    # in one string, PostgreSQL's one implicit transaction: they hold for it, and are gone
+    # for the next statement of the connection.
+    if connection.vendor != "postgresql":
+        pytest.skip("the settings are PostgreSQL's")
+    caching.clear()
+    with CaptureQueriesContext(connection) as queries:
+        count = ResourcePage.objects.live().search("函数 单调性").count()
+    assert count == 0
+    sent = [q["sql"] for q in queries.captured_queries]
+    counted = [sql for sql in sent if "SET LOCAL enable_seqscan = off" in sql]
+    assert counted, sent
+    assert all(sql.lstrip().upper().startswith("SET LOCAL") for sql in counted)
+    assert all(" hits " in sql or "hits AS" in sql for sql in counted), counted
+    # Not in a transaction of its own (BEGIN, the settings, the statement, COMMIT).
+    for i, sql in enumerate(sent):
+        if sql in counted:
+            assert sent[i - 1].strip().upper() != "BEGIN", sent[i - 1 : i + 2]
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_seqscan")
+        assert cursor.fetchone()[0] == "on"

@@ -321,32 +321,50 @@ class ChinesePostgresResults(RankedSearchResults):
 
     def _fetch(self, sql, params, joins_as_written=False):
         alias = self.query_compiler.queryset.db
-        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-            # random_page_cost: see RANDOM_PAGE_COST.
-            # enable_seqscan: the planner prices a `@@` test on a row as one operator, not as
-            # the reading of its body's tsvector from TOAST; counting several common words it
-            # guessed a few dozen matches and scanned the whole table, testing each body
-            # (120-160 ms at 10,000 resources, where the GIN indexes answer in a few). Every
-            # statement here has an index to start from (the words' GIN indexes, the pages'
-            # keys).
-            # jit: with seq scans off, a plan that still has one (a small table without an
-            # index to use) costs over 10^10, far past jit_above_cost: PostgreSQL then
-            # compiled the statement with LLVM, inlined and optimised: 260 ms (190 of them
-            # inlining) for a count that runs in 0.1 ms without (the 247 ms spike of issue
-            # 18's runs).
-            # All three for this transaction only, sent together: one round trip to the
-            # database rather than three, twice per search (Django's client-side binding
-            # cursor sends a string without parameters as it is).
-            # join_collapse_limit, when asked: the count read with each match's values joins
-            # each page type's table to the matched pages (eight tables), whose orders took
-            # the planner 5-10 ms at 50,000 resources to choose among (search.facets).
-            collapse = "; SET LOCAL join_collapse_limit = 1" if joins_as_written else ""
-            cursor.execute(
-                f"SET LOCAL random_page_cost = {float(self.RANDOM_PAGE_COST)}; "
-                f"SET LOCAL enable_seqscan = off; SET LOCAL jit = off{collapse}"
-            )
+        connection = connections[alias]
+        if not connection.in_atomic_block and not connection.settings_dict["OPTIONS"].get(
+            "server_side_binding"
+        ):
+            # The settings and the statement in one string, which PostgreSQL runs as one
+            # transaction (a simple query's statements are one implicit transaction block,
+            # where SET LOCAL holds until its end): one round trip instead of four (BEGIN,
+            # the settings, the statement, COMMIT), twice per cold search. Django's
+            # client-side binding cursor writes the parameters in and sends it as it is;
+            # the settings' result comes first.
+            with connection.cursor() as cursor:
+                cursor.execute(f"{self._settings(joins_as_written)}; {sql}", params)
+                while cursor.description is None and cursor.nextset():
+                    pass
+                return cursor.fetchall()
+        with transaction.atomic(using=alias), connection.cursor() as cursor:
+            cursor.execute(self._settings(joins_as_written))
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+    def _settings(self, joins_as_written):
+        # random_page_cost: see RANDOM_PAGE_COST.
+        # enable_seqscan: the planner prices a `@@` test on a row as one operator, not as
+        # the reading of its body's tsvector from TOAST; counting several common words it
+        # guessed a few dozen matches and scanned the whole table, testing each body
+        # (120-160 ms at 10,000 resources, where the GIN indexes answer in a few). Every
+        # statement here has an index to start from (the words' GIN indexes, the pages'
+        # keys).
+        # jit: with seq scans off, a plan that still has one (a small table without an
+        # index to use) costs over 10^10, far past jit_above_cost: PostgreSQL then
+        # compiled the statement with LLVM, inlined and optimised: 260 ms (190 of them
+        # inlining) for a count that runs in 0.1 ms without (the 247 ms spike of issue
+        # 18's runs).
+        # All three for this transaction only, sent together: one round trip to the
+        # database rather than three, twice per search (Django's client-side binding
+        # cursor sends a string without parameters as it is).
+        # join_collapse_limit, when asked: the count read with each match's values joins
+        # each page type's table to the matched pages (eight tables), whose orders took
+        # the planner 5-10 ms at 50,000 resources to choose among (search.facets).
+        collapse = "; SET LOCAL join_collapse_limit = 1" if joins_as_written else ""
+        return (
+            f"SET LOCAL random_page_cost = {float(self.RANDOM_PAGE_COST)}; "
+            f"SET LOCAL enable_seqscan = off; SET LOCAL jit = off{collapse}"
+        )
 
 
 class ChinesePostgresSearchBackend(PostgresSearchBackend):
