@@ -22,6 +22,15 @@ export TEST_DATABASE_URL
 # and workers the tests start) compiled them again: about 3.5 s of CPU for each pytest process.
 unexport PYTHONDONTWRITEBYTECODE
 
+# The venv and uv in it. The venv is made without pip (ensurepip installing pip was 2.6 s of
+# a fresh clone's set-up, for a pip that only installs uv): the machine's pip installs uv into
+# it, or, where there is none, the venv's own pip after all.
+define MAKE_VENV
+test -x $(PY) || $(PYTHON) -m venv --without-pip $(VENV)
+test -x $(UV) || $(PYTHON) -m pip --python $(PY) install --quiet uv==$(UV_VERSION) \
+	|| { $(PY) -m ensurepip --default-pip && $(BIN)/pip install --quiet uv==$(UV_VERSION); }
+endef
+
 .DEFAULT_GOAL := help
 .PHONY: help install lock run serve migrate demo test lint format check pytest pytest-postgres publish-scheduled clean
 .PHONY: browser-deps media-tools test-browser check-deploy deploy-tools deploy-smoke
@@ -35,8 +44,7 @@ help: ## List the targets
 # every Python process would otherwise compile Django and Wagtail again (seconds each, and
 # the tests start many: servers, shells, workers).
 $(STAMP): $(LOCK) pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	test -x $(UV) || $(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(MAKE_VENV)
 	$(UV) pip sync --quiet --compile-bytecode --python $(PY) --require-hashes $(LOCK)
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
 	touch $(STAMP)
@@ -46,8 +54,7 @@ install: $(STAMP) ## Create .venv and install the portal with its development to
 # Keeps the versions already locked and resolves only what is new or no longer fits;
 # `make lock LOCK_FLAGS=--upgrade` moves everything to the newest within the bounds.
 lock: ## Write requirements.lock from pyproject.toml (after changing a dependency)
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	test -x $(UV) || $(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(MAKE_VENV)
 	$(UV) pip compile --quiet pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
 		--custom-compile-command "make lock" $(LOCK_FLAGS) -o $(LOCK)
 
