@@ -6,7 +6,7 @@ import re
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from modelsearch import index
 from modelsearch.conf import get_app_config
@@ -15,6 +15,7 @@ from wagtail.models import ReferenceIndex
 import pytest
 
 from content.models import Person
+from portal.settings.base import TASKS as DEPLOYED_TASKS
 from portal.setup.indexing import indexed_once
 from tests.session_demo import load_demo
 
@@ -99,6 +100,16 @@ class IndexedOnceTests(TestCase):
             fresh.autocomplete,
             fresh.body,
         )
+
+    def test_with_a_worker_the_entries_are_queued_or_written_now(self):
+        # As deployed (and `make run`): the search index's tasks go to the worker's queue.
+        with override_settings(TASKS=DEPLOYED_TASKS):
+            with indexed_once():
+                queued = self.new_person("庚老师")
+            assert self.entry(queued) is None  # for the worker
+            with indexed_once(now=True):  # the demo loader's: searchable when it ends
+                written = self.new_person("辛老师")
+            assert self.entry(written) is not None
 
     def test_saves_after_the_block_are_indexed_at_once(self):
         with indexed_once():

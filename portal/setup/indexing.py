@@ -62,11 +62,12 @@ class _Deferred:
             post_save.disconnect(self, sender=model)
             post_save.connect(self.handler, sender=model)
 
-    def enqueue(self):
+    def enqueue(self, now=False):
         """Each object noted queued once for its handler's task, which runs where the saves'
         tasks would have (at once in the tests and for the reference index, by the worker for
-        the search index in production). Objects saved and then deleted within the block are
-        left out: the delete handlers, left in place, took them out of the index."""
+        the search index in production), or run here and now with `now`. Objects saved and
+        then deleted within the block are left out: the delete handlers, left in place, took
+        them out of the index."""
         pks = {}
         for app_label, model_name, pk in self.notes:
             pks.setdefault((app_label, model_name), []).append(pk)
@@ -77,14 +78,18 @@ class _Deferred:
             existing.update((app_label, model_name, str(pk)) for pk in found)
         for key in self.notes:
             if key in existing:
-                self.task.enqueue(*key)
+                if now:
+                    self.task.call(*key)
+                else:
+                    self.task.enqueue(*key)
 
 
 @contextlib.contextmanager
-def indexed_once():
+def indexed_once(now=False):
     """Within the block, this thread's saves are not indexed (search, references) one by one;
-    each object saved is indexed once when the block ends without an error. Not reentrant:
-    an inner block indexes nothing itself and leaves it to the outer one."""
+    each object saved is indexed once when the block ends without an error: by the tasks
+    their saves would have queued, or, with `now`, in this process before the block returns.
+    Not reentrant: an inner block indexes nothing itself and leaves it to the outer one."""
     if getattr(_local, "deferring", ()):
         yield
         return
@@ -101,5 +106,5 @@ def indexed_once():
         _local.deferring = ()
         search.restore()
         references.restore()
-    search.enqueue()
-    references.enqueue()
+    search.enqueue(now)
+    references.enqueue(now)
