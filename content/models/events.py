@@ -122,7 +122,8 @@ class ActivityPage(RoutablePageMixin, BasePage):
     cache_depends = ("activities", "workshops")
 
     activity_type = models.CharField(_("活动类型"), max_length=30, choices=ActivityType.choices)
-    start = models.DateTimeField(_("开始时间"), db_index=True)
+    # Indexed by content_activity_start_end (Meta.indexes), whose first column it is.
+    start = models.DateTimeField(_("开始时间"))
     end = models.DateTimeField(_("结束时间"), db_index=True)
     location = models.CharField(_("地点"), max_length=200, blank=True)
     school = models.ForeignKey(
