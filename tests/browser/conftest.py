@@ -88,6 +88,14 @@ class Journey:
             viewport=DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
         )
         self.context.set_default_timeout(15_000)
+        # Wagtail's editor notes the form as it stands a moment after the page loads and saves
+        # (autosave) only what differs from that. A person is not typing yet by then; a test
+        # that is must wait for it, or its first answers become the baseline and, on an idle
+        # machine, the new page was never autosaved (tests/browser/test_journeys.py).
+        self.context.add_init_script(
+            "document.addEventListener('w-unsaved:watch-edits',"
+            " () => { document.documentElement.dataset.portalWatchingEdits = 'yes'; });"
+        )
         self.base_url = base_url
         self.console_errors = []
         self.autosave_refusals = set()
@@ -123,6 +131,11 @@ class Journey:
         self.console_errors.append(
             (f"[{self.step_name}] {page.url if page else '?'}: {text}", source, text)
         )
+
+    def editor_ready(self):
+        """Waits until the admin's editor watches the form for changes (see __init__)."""
+        # A selector, not a script: the admin's CSP refuses Playwright's evaluated predicates.
+        self.page.locator("html[data-portal-watching-edits]").wait_for(state="attached")
 
     def goto(self, path):
         return self.page.goto(self.base_url + path)

@@ -103,6 +103,7 @@ def test_journeys(journey):
         clicks(page.get_by_role("link", name="教学资源", exact=True))
 
     with journey.step("member classifies the resource"):
+        journey.editor_ready()
         page.get_by_role("textbox", name="标题*").fill(NEW_TITLE)
         page.get_by_role("textbox", name="简介*").fill("用条形磁铁和线圈探究感应电流方向。")
         clicks(page.get_by_role("radio", name="教案"))
