@@ -23,7 +23,9 @@ import hashlib
 import os
 import pickle
 import shutil
+import sqlite3
 import tempfile
+from contextlib import closing
 from pathlib import Path
 
 from django.apps import apps
@@ -68,12 +70,15 @@ def load_demo(demo_accounts=False, library=True):
 
 
 class Snapshot:
-    def __init__(self, rows, files, created):
+    def __init__(self, rows, files, created, copy=None):
         # {table: rows as _rows() returns them}, only the tables that changed; None when the
         # files went where they cannot be copied from, and the loader runs each time.
         self.rows = rows
         self.files = files  # {storage name: path of the kept copy}
         self.created = created  # what the loader reported: {label: count}
+        # SQLite: a database file of the run holding the rows, which a restore attaches and
+        # copies from (_source()). PostgreSQL's COPY takes the rows as they are.
+        self.copy = copy
 
 
 def _copyable():
@@ -96,6 +101,7 @@ def _build(options, tables, before):
         after = _rows(table)
         if _fingerprint({table: after}) != _fingerprint({table: before[table]}):
             rows[table] = after
+    in_database = _sqlite_copy(rows) if connection.vendor == "sqlite" else None
     folder = Path(tempfile.mkdtemp(prefix="files-", dir=_folder.path()))
     files = {}
     for name in sorted(_media_files(media) - files_before):
@@ -103,7 +109,7 @@ def _build(options, tables, before):
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(media / name, copy)
         files[name] = copy
-    return Snapshot(rows, files, created)
+    return Snapshot(rows, files, created, in_database)
 
 
 def _run_loader(options):
@@ -141,10 +147,18 @@ def _shared(key, build):
 
 
 def _restore(snapshot):
+    source = _source(snapshot)
     with connection.cursor() as cursor:
         for table, rows in snapshot.rows.items():
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
-            _insert(cursor, table, rows)
+            quoted = connection.ops.quote_name(table)
+            cursor.execute(f"DELETE FROM {quoted}")
+            if source is None:
+                _insert(cursor, table, rows)
+            elif rows:
+                # The WHERE keeps SQLite from copying the table's records wholesale (its
+                # "transfer optimization"), which skips the foreign-key bookkeeping of rows put
+                # back under rows that refer to them: a transactional test's commit then failed.
+                cursor.execute(f"INSERT INTO {quoted} SELECT * FROM {source}.{quoted} WHERE 1")
     if connection.vendor == "postgresql":
         _reset_sequences(snapshot.rows)
     for name, copy in snapshot.files.items():
@@ -271,3 +285,51 @@ def _sequence_columns(table):
         return tuple(
             sequence["column"] for sequence in connection.introspection.get_sequences(cursor, table)
         )
+
+
+# SQLite: the rows in a database of their own --------------------------------------------------
+# A restore copies each table inside SQLite (INSERT ... SELECT from the attached copy) instead of
+# binding every row from Python: 15 ms a restore instead of 54. The copy is written once per run
+# by a connection of its own, outside the test's transaction, whose rollback leaves it alone.
+
+# SQLite attaches at most ten databases to a connection; past this, rows go from Python.
+_MOST_ATTACHED = 8
+
+
+def _sqlite_copy(rows):
+    """A database file of the run holding the rows, its tables made as the test database's."""
+    path = _folder.path() / f"rows-{os.urandom(6).hex()}.sqlite3"
+    with connection.cursor() as cursor, closing(sqlite3.connect(path)) as copy:
+        for table, table_rows in rows.items():
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = %s", [table]
+            )
+            copy.execute(cursor.fetchone()[0])
+            if table_rows:
+                marks = ", ".join(["?"] * len(table_rows[0]))
+                copy.executemany(
+                    f"INSERT INTO {connection.ops.quote_name(table)} VALUES ({marks})", table_rows
+                )
+        copy.commit()
+    return path
+
+
+def _source(snapshot):
+    """The attached database to copy the snapshot's rows from, or None (from Python)."""
+    if snapshot.copy is None or connection.vendor != "sqlite":
+        return None
+    return _attached(str(snapshot.copy))
+
+
+def _attached(path):
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA database_list")
+        attached = {file: name for _, name, file in cursor.fetchall()}
+        if path in attached:
+            return attached[path]
+        if len(attached) >= _MOST_ATTACHED:
+            return None
+        name = f"demo_{len(attached)}"
+        # Allowed inside the test's transaction, and not undone by its rollback.
+        cursor.execute(f"ATTACH DATABASE %s AS {name}", [path])
+        return name
