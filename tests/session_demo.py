@@ -322,14 +322,22 @@ def _source(snapshot):
 
 
 def _attached(path):
+    # Named after the file, which holds one snapshot's rows.
+    name = "demo_" + Path(path).stem.removeprefix("rows-")
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA database_list")
-        attached = {file: name for _, name, file in cursor.fetchall()}
-        if path in attached:
-            return attached[path]
+        attached = {row[1] for row in cursor.fetchall()}
+        if name in attached:
+            return name
         if len(attached) >= _MOST_ATTACHED:
             return None
-        name = f"demo_{len(attached)}"
         # Allowed inside the test's transaction, and not undone by its rollback.
-        cursor.execute(f"ATTACH DATABASE %s AS {name}", [path])
+        cursor.execute(f"ATTACH DATABASE %s AS {name}", [attach_uri(path)])
         return name
+
+
+def attach_uri(path):
+    """Immutable: every worker of the run reads the one file; attached writable, each
+    worker's BEGIN IMMEDIATE locked it until that worker's transaction (a whole test class)
+    ended, and the others' tests failed with "database is locked"."""
+    return Path(path).as_uri() + "?immutable=1"

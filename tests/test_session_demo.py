@@ -2,6 +2,8 @@
 builds it, whatever the classes before it changed in it, its files included. The classes run
 in the order written: each one after the first checks what the one before it did."""
 
+import sqlite3
+from contextlib import closing
 from unittest.mock import patch
 
 from django.contrib.auth.models import Group
@@ -91,3 +93,23 @@ class RenumberedManyToManyRowsTests(TestCase):
         loader = patch.object(session_demo.DemoLoader, "run", side_effect=LoaderRan)
         with loader, pytest.raises(LoaderRan):
             load_demo()
+
+
+def test_workers_attaching_the_demo_copy_do_not_lock_each_other(tmp_path):
+    """Every worker of a run copies the demo's rows from one file (SQLite), attached to its
+    database. One worker's transaction must leave the file free for the others."""
+    copy = tmp_path / "rows-0.sqlite3"
+    with closing(sqlite3.connect(copy)) as db:
+        db.execute("CREATE TABLE t (x)")
+        db.commit()
+    first, second = (
+        sqlite3.connect(f"file:worker{n}?mode=memory", uri=True, isolation_level=None, timeout=0)
+        for n in range(2)
+    )
+    with closing(first), closing(second):
+        for worker in (first, second):
+            worker.execute("PRAGMA journal_mode=WAL")  # as the test settings open it
+            worker.execute("ATTACH DATABASE ? AS demo", [session_demo.attach_uri(copy)])
+        first.execute("BEGIN IMMEDIATE")
+        first.execute("SELECT * FROM demo.t").fetchall()
+        second.execute("BEGIN IMMEDIATE")  # "database is locked" if the copy is writable
