@@ -332,12 +332,17 @@ def _attached(path):
         if len(attached) >= _MOST_ATTACHED:
             return None
         # Allowed inside the test's transaction, and not undone by its rollback.
-        cursor.execute(f"ATTACH DATABASE %s AS {name}", [attach_uri(path)])
+        cursor.execute(f"ATTACH DATABASE %s AS {name}", [str(own_copy(path))])
         return name
 
 
-def attach_uri(path):
-    """Immutable: every worker of the run reads the one file; attached writable, each
-    worker's BEGIN IMMEDIATE locked it until that worker's transaction (a whole test class)
-    ended, and the others' tests failed with "database is locked"."""
-    return Path(path).as_uri() + "?immutable=1"
+def own_copy(path, worker=None):
+    """This worker's copy of the run's file. An attached database is locked by each of the
+    worker's transactions (BEGIN IMMEDIATE, a whole test class) and written by ANALYZE: one
+    file shared by the workers failed the others' tests with "database is locked", and one
+    opened read-only failed ANALYZE (the search statistics, the importer)."""
+    worker = worker or os.environ.get("PYTEST_XDIST_WORKER", "main")
+    own = Path(path).with_name(f"{Path(path).stem}-{worker}.sqlite3")
+    if not own.exists():
+        shutil.copyfile(path, own)
+    return own

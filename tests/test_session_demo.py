@@ -95,9 +95,10 @@ class RenumberedManyToManyRowsTests(TestCase):
             load_demo()
 
 
-def test_workers_attaching_the_demo_copy_do_not_lock_each_other(tmp_path):
+def test_workers_attaching_the_demo_copy_neither_lock_each_other_nor_refuse_analyze(tmp_path):
     """Every worker of a run copies the demo's rows from one file (SQLite), attached to its
-    database. One worker's transaction must leave the file free for the others."""
+    database: one worker's transaction must leave the others free, and ANALYZE (which writes
+    the statistics of every attached database) must still work."""
     copy = tmp_path / "rows-0.sqlite3"
     with closing(sqlite3.connect(copy)) as db:
         db.execute("CREATE TABLE t (x)")
@@ -107,9 +108,12 @@ def test_workers_attaching_the_demo_copy_do_not_lock_each_other(tmp_path):
         for n in range(2)
     )
     with closing(first), closing(second):
-        for worker in (first, second):
-            worker.execute("PRAGMA journal_mode=WAL")  # as the test settings open it
-            worker.execute("ATTACH DATABASE ? AS demo", [session_demo.attach_uri(copy)])
+        for worker, connection in (("gw0", first), ("gw1", second)):
+            connection.execute("PRAGMA journal_mode=WAL")  # as the test settings open it
+            connection.execute(
+                "ATTACH DATABASE ? AS demo", [str(session_demo.own_copy(copy, worker))]
+            )
         first.execute("BEGIN IMMEDIATE")
         first.execute("SELECT * FROM demo.t").fetchall()
-        second.execute("BEGIN IMMEDIATE")  # "database is locked" if the copy is writable
+        first.execute("ANALYZE")
+        second.execute("BEGIN IMMEDIATE")  # "database is locked" if the file is shared
