@@ -136,10 +136,10 @@ def test_journeys(journey):
     with journey.step("member submits it for review"):
         # Wagtail 8 autosaves a new page as a draft (its classification may wait) and turns the
         # form into its edit form; submitting before that has finished would make a second
-        # page, so wait as a person does. The autosave does the server's real work at once (the
-        # test settings run jobs in the request: the attachment's text and preview with them),
-        # and on a fully loaded machine it outlasted the 15 s that suits a click (a fresh-clone
-        # `make test`, every core busy): this wait is for the server, not for the page.
+        # page, so wait as a person does. It happens at all because the member typed only once
+        # the editor watched the form (journey.editor_ready()). The autosave does the server's
+        # real work at once (the test settings run jobs in the request: the attachment's text
+        # and preview with them), so the wait allows for a machine with every core busy.
         page.wait_for_url(re.compile(r"/admin/pages/\d+/edit/"), timeout=60_000)
         clicks(page.get_by_role("button", name="提交给罗山中学工作室审核"))
         page.get_by_text(re.compile(f"{NEW_TITLE}.*已.*提交.*审核")).wait_for()
