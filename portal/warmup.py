@@ -60,7 +60,7 @@ def project_templates():
 
 
 def warm():
-    analysis.tokenizer()  # jieba's dictionary and the pinyin tables
+    analysis.load_word_lists()  # jieba's dictionary and pypinyin's tables
     get_resolver().url_patterns  # noqa: B018  (imports every view module)
     get_resolver()._populate()
     with translation.override(settings.LANGUAGE_CODE):

@@ -204,6 +204,14 @@ def _pypinyin():
     return pypinyin
 
 
+def load_word_lists():
+    """jieba's dictionary and pypinyin's tables, loaded now rather than on first use: an app
+    server's master loads them before it forks (portal.warmup), so that its workers share
+    them and the garbage collector, once they are frozen, no longer walks them."""
+    tokenizer()
+    _pypinyin()
+
+
 @functools.lru_cache(maxsize=50_000)
 def _syllables(word):
     pypinyin = _pypinyin()

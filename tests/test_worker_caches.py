@@ -15,6 +15,7 @@ from content.models import NewsPage
 from content.models.news import NewsCategory
 from home.models import HomePage
 from portal.warmup import project_templates, warm
+from search import analysis
 from tests.session_demo import load_demo
 
 
@@ -99,3 +100,15 @@ class WarmupTests(SimpleTestCase):
         loader.reset()
         warm()
         assert {"base.html", "pages/home_page.html"} <= set(loader.get_template_cache)
+
+    def test_the_word_lists_are_loaded_before_the_workers_fork(self):
+        """Loaded in gunicorn's master, jieba's dictionary and pypinyin's tables are shared by
+        the workers and frozen with the rest (deploy/gunicorn.conf.py); a worker that loads
+        them itself carries ~200,000 more objects through every full garbage collection."""
+        with (
+            mock.patch.object(analysis, "tokenizer") as tokenizer,
+            mock.patch.object(analysis, "_pypinyin") as pinyin,
+        ):
+            warm()
+        tokenizer.assert_called_once_with()
+        pinyin.assert_called_once_with()
