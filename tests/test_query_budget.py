@@ -102,6 +102,10 @@ class Archive:
         call_command("import_resources", str(rows_file), create_missing=True, stdout=io.StringIO())
         print(f"\n{size - self.size} resources imported in {time.monotonic() - started:.1f} s")
         self.size = size
+        # The rows' foreign keys, checked once here rather than after every test: PostgreSQL
+        # queues the checks to the end of the module's transaction, and each test's savepoint
+        # rollback queued them again (tests/conftest.py, pytest_runtest_call).
+        connection.check_constraints()
 
     def urls(self):
         collection = self.collection
