@@ -103,7 +103,8 @@ def pytest_runtest_call(item):
     cls = getattr(item, "cls", None)
     if cls is None or not issubclass(cls, TestCase):
         return
-    for alias in cls.databases:  # setUpClass made it a set of aliases
+    aliases = connections if cls.databases == "__all__" else cls.databases
+    for alias in aliases:
         connection = connections[alias]
         if connection.vendor == "postgresql" and connection.in_atomic_block:
             connection.check_constraints()
