@@ -105,9 +105,9 @@ def pytest_runtest_call(item):
         return
     aliases = connections if cls.databases == "__all__" else cls.databases
     for alias in aliases:
-        connection = connections[alias]
-        if connection.vendor == "postgresql" and connection.in_atomic_block:
-            connection.check_constraints()
+        database = connections[alias]
+        if database.vendor == "postgresql" and database.in_atomic_block:
+            database.check_constraints()
 
 
 @pytest.fixture(scope="session", autouse=True)
