@@ -139,6 +139,11 @@ class ProgrammePagesTests(TestCase):
         assert event.decoded("DTEND") - start == datetime.timedelta(hours=3)
         assert str(event["LOCATION"]) == "罗山中学报告厅"
         assert str(event["URL"]) == "http://testserver/activities/2023-10-tongke-yigou/"
+        # The zone its times name is described before them, for calendars that do not know it.
+        parsed = Calendar.from_ical(response.content)
+        assert [component.name for component in parsed.subcomponents] == ["VTIMEZONE", "VEVENT"]
+        assert "TZID:Asia/Shanghai" in response.content.decode()
+        assert self.get("/activities/ical/").content.count(b"BEGIN:VTIMEZONE") == 1
 
     def test_calendar_ical_has_every_public_activity_and_no_private_one(self):
         hidden = ActivityPage.objects.get(slug="2024-03-peixun")
