@@ -1,6 +1,6 @@
 """Where the CPU of `make test` goes: runs a command (by default `.ci/run`, CI's `make test`, in
 a fresh clone of this checkout's HEAD) and prints its wall time, the machine's busy
-core-seconds and those core-seconds by part.
+core-seconds and those core-seconds by part, user and system time apart.
 
     .venv/bin/python bench/suite_cpu.py                     # a fresh clone's .ci/run
     .venv/bin/python bench/suite_cpu.py --here -- make lint  # any command, in this checkout
@@ -94,9 +94,12 @@ def part_of(pid, command, parent_part):
 
 
 def busy_ticks():
+    """(user, system) ticks of the whole machine: user and nice; system, irq and softirq."""
     with open("/proc/stat") as handle:
-        values = [int(v) for v in handle.readline().split()[1:9]]
-    return sum(values) - values[3] - values[4]  # less idle and iowait
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (
+            int(v) for v in handle.readline().split()[1:9]
+        )
+    return user + nice, system + irq + softirq + steal
 
 
 def postmaster():
@@ -107,17 +110,17 @@ def postmaster():
 
 def postgres_ticks(pid):
     if pid is None:
-        return 0
+        return 0, 0
     try:
         _ppid, utime, stime, cutime, cstime, _start = read_stat(pid)
     except OSError:
-        return 0
-    return utime + stime + cutime + cstime
+        return 0, 0
+    return utime + cutime, stime + cstime
 
 
 def measure(command, cwd, interval):
-    ours = {}  # (pid, start) -> [part, ticks]
-    outside = {}  # (pid, start) -> [ticks at first sight, ticks now]
+    ours = {}  # (pid, start) -> [part, (user, system) ticks]
+    outside = {}  # (pid, start) -> [(user, system) at first sight, now]
     server = postmaster()
     server_before, busy_before, started = postgres_ticks(server), busy_ticks(), time.monotonic()
     process = subprocess.Popen(command, cwd=cwd, start_new_session=True)
@@ -140,10 +143,10 @@ def measure(command, cwd, interval):
                         command_line = cmdline(pid)
                         if command_line or key not in ours:
                             part_by_pid[pid] = part_of(pid, command_line, part_by_pid.get(ppid))
-                        ours[key] = [part_by_pid[pid], utime + stime]
+                        ours[key] = [part_by_pid[pid], (utime, stime)]
                     elif pid != os.getpid() and (server is None or server not in (pid, ppid)):
-                        seen = outside.setdefault(key, [utime + stime, utime + stime])
-                        seen[1] = utime + stime
+                        seen = outside.setdefault(key, [(utime, stime), None])
+                        seen[1] = (utime, stime)
                 except (OSError, ValueError, IndexError):
                     continue
             if done:
@@ -153,14 +156,28 @@ def measure(command, cwd, interval):
         os.killpg(process.pid, signal.SIGTERM)
         raise
     wall = time.monotonic() - started
-    busy = (busy_ticks() - busy_before) / TICK
-    parts = defaultdict(float)
+    busy = seconds(busy_ticks(), busy_before)
+    parts = defaultdict(lambda: (0.0, 0.0))
     for part, ticks in ours.values():
-        parts[part] += ticks / TICK
-    parts["PostgreSQL server"] = (postgres_ticks(server) - server_before) / TICK
-    parts["machine (other services, kernel)"] = sum(b - a for a, b in outside.values()) / TICK
-    parts["not seen (short-lived, between readings)"] = max(0.0, busy - sum(parts.values()))
+        parts[part] = add(parts[part], seconds(ticks))
+    parts["PostgreSQL server"] = seconds(postgres_ticks(server), server_before)
+    machine = (0.0, 0.0)
+    for before, after in outside.values():
+        machine = add(machine, seconds(after, before))
+    parts["machine (other services, kernel)"] = machine
+    seen = (sum(u for u, _s in parts.values()), sum(s for _u, s in parts.values()))
+    parts["not seen (short-lived, between readings)"] = tuple(
+        max(0.0, b - s) for b, s in zip(busy, seen, strict=True)
+    )
     return process.returncode, wall, busy, parts
+
+
+def seconds(ticks, since=(0, 0)):
+    return tuple((a - b) / TICK for a, b in zip(ticks, since, strict=True))
+
+
+def add(a, b):
+    return tuple(x + y for x, y in zip(a, b, strict=True))
 
 
 def main():
@@ -178,11 +195,15 @@ def main():
             cwd = Path(folder) / "clone"
             subprocess.run(["git", "clone", "--quiet", str(ROOT), str(cwd)], check=True)
         code, wall, busy, parts = measure(command, cwd, args.interval)
+    total = sum(busy)
     print(
-        f"{' '.join(command)}: exit {code}, {wall:.1f} s wall, {busy:.0f} core-seconds busy ({busy / wall:.2f} cores)"
+        f"{' '.join(command)}: exit {code}, {wall:.1f} s wall, {total:.0f} core-seconds busy"
+        f" ({total / wall:.2f} cores; user {busy[0]:.0f} s, system {busy[1]:.0f} s)"
     )
-    for name, seconds in sorted(parts.items(), key=lambda item: -item[1]):
-        print(f"  {seconds:7.1f} s  {100 * seconds / busy:5.1f} %  {name}")
+    print("    total    user  system")
+    for name, (user, system) in sorted(parts.items(), key=lambda item: -sum(item[1])):
+        share = 100 * (user + system) / total
+        print(f"  {user + system:7.1f} {user:7.1f} {system:7.1f} s  {share:5.1f} %  {name}")
     return code
 
 
