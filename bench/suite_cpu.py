@@ -136,7 +136,9 @@ def measure(command, cwd, interval):
                 try:
                     ppid, utime, stime, _cu, _cs, start = read_stat(pid)
                     key = (pid, start)
-                    if key in ours or pid in own_pids or ppid in own_pids:
+                    # The command, or a child of one of its processes (a pid is reused, so a
+                    # process is known by its pid and start time, its parent by its pid).
+                    if key in ours or pid == process.pid or ppid in own_pids:
                         own_pids.add(pid)
                         # Read again each time: a forked child execs its own program after.
                         # An ended process not yet reaped has no command line: its part stays.
