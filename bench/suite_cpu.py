@@ -10,7 +10,8 @@ core-seconds and those core-seconds by part, user and system time apart.
 says where the work is. Every process is read from /proc every `--interval` seconds; a process
 started and reaped between two readings is not seen (it shows in "not seen": the machine's
 busy time, from /proc/stat, less everything seen). The PostgreSQL server is its postmaster's
-own CPU and that of the backends it reaped, read at the start and the end; the machine's
+own CPU, that of the backends it reaped and that of its background processes, read at the start
+and the end; the machine's
 other services and kernel threads are "machine".
 
 Parts: the pytest processes of the SQLite and the PostgreSQL runs (controller and workers, by
@@ -118,10 +119,29 @@ def postgres_ticks(pid):
     return utime + cutime, stime + cstime
 
 
+def postgres_background(server):
+    """{(pid, start): (user, system) ticks} of the postmaster's children now."""
+    found = {}
+    if server is None:
+        return found
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                ppid, utime, stime, _cu, _cs, start = read_stat(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == server:
+                found[(int(entry), start)] = (utime, stime)
+    return found
+
+
 def measure(command, cwd, interval):
     ours = {}  # (pid, start) -> [part, (user, system) ticks]
     outside = {}  # (pid, start) -> [(user, system) at first sight, now]
     server = postmaster()
+    # Its background processes (checkpointer, WAL writer, autovacuum) live on: read apart, as the
+    # postmaster's figures count only the backends it has reaped.
+    background = postgres_background(server)
     server_before, busy_before, started = postgres_ticks(server), busy_ticks(), time.monotonic()
     process = subprocess.Popen(command, cwd=cwd, start_new_session=True)
     own_pids = {process.pid}
@@ -163,6 +183,11 @@ def measure(command, cwd, interval):
     for part, ticks in ours.values():
         parts[part] = add(parts[part], seconds(ticks))
     parts["PostgreSQL server"] = seconds(postgres_ticks(server), server_before)
+    for key, ticks in postgres_background(server).items():
+        if key in background:
+            parts["PostgreSQL server"] = add(
+                parts["PostgreSQL server"], seconds(ticks, background[key])
+            )
     machine = (0.0, 0.0)
     for before, after in outside.values():
         machine = add(machine, seconds(after, before))
