@@ -16,6 +16,8 @@ from tests import renditions, session_demo, template_db
 from tests.scheduling import pytest_collection_modifyitems  # noqa: F401  (a hook)
 from tests.session_demo import load_demo
 
+GC_THRESHOLDS = (20_000, 20, 20)  # Python's: (700, 10, 10)
+
 
 def pytest_report_header(config):
     where = connection.settings_dict.get("HOST") or "local file"
@@ -84,12 +86,21 @@ def pytest_collection_finish(session):
     pre_fork): the word lists and templates loaded, then everything alive frozen. Unfrozen,
     the pinyin and jieba tables and the modules are ~470,000 objects that every full garbage
     collection walked: over two test modules the collector took 9.9-11.2 s of 80-87 s of
-    CPU, and 5.3-6.5 s frozen."""
+    CPU, and 5.3-6.5 s frozen.
+
+    The young generation is then collected every GC_THRESHOLDS[0] allocations rather than
+    Python's 700: a test makes objects by the hundred thousand (rendered pages, querysets,
+    imported rows) that die young anyway, and every collection that catches them alive moves
+    them to the old generations, whose full walks were most of the collector's time. Whole
+    runs, the collector's CPU summed over the workers (gc.callbacks): SQLite 13.6 -> 8.3 s,
+    PostgreSQL 6.7 -> 4.3 s; the workers' peak memory no higher (SQLite 1.04 and 0.79 GB,
+    against 1.08 and 0.81)."""
     if session.config.pluginmanager.hasplugin("dsession"):
         return  # the process that hands tests to the xdist workers runs none itself
     warmup.warm()
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 @pytest.hookimpl(tryfirst=True)
